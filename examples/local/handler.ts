@@ -1,0 +1,37 @@
+/**
+ * A small Lambda handler that reads a database secret and two parameters. The same file runs in
+ * Lambda (with the Parameters and Secrets Lambda Extension layer) and locally against the emulator.
+ */
+import middy from '@middy/core'
+import paramsSecrets, { parameter, type ResolutionEvent, secret } from 'middy-params-secrets'
+
+interface DbCredentials {
+  username: string
+  password: string
+}
+
+/** Events are metadata only (key, source, duration): safe to log. */
+export const events: ResolutionEvent[] = []
+
+export const secrets = paramsSecrets({
+  fetchData: {
+    db: secret<DbCredentials>('demo/db', { maxAge: 60_000, staleIfError: 300_000 }),
+    apiKey: secret<string>('demo/api-key'),
+    flags: parameter<{ beta: boolean }>('/demo/flags', { maxAge: 30_000 }),
+    regions: parameter('/demo/regions'),
+  },
+  setToContext: true,
+  onEvent: (event) => events.push(event),
+})
+
+export const handler = middy()
+  .use(secrets)
+  .handler(async (_event: unknown, context) => {
+    // Never return or log the values themselves: only what the handler did with them.
+    return {
+      dbUser: context.db.username.length > 0,
+      apiKeyLength: context.apiKey.length,
+      beta: context.flags.beta,
+      regions: context.regions.split(',').length,
+    }
+  })

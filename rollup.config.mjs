@@ -1,0 +1,50 @@
+// The build: ESM (.js) and CommonJS (.cjs) for each entry point, plus bundled types for both.
+// esbuild only strips types (TypeScript's own compiler checks them in `npm run typecheck`),
+// and rollup-plugin-dts rolls the declarations into one file per entry.
+import { copyFile } from 'node:fs/promises'
+import { builtinModules } from 'node:module'
+import dts from 'rollup-plugin-dts'
+import esbuild from 'rollup-plugin-esbuild'
+
+const entries = { index: 'src/index.ts', testing: 'src/testing/index.ts' }
+// Dependencies and peers stay imports: users' bundlers and the Lambda runtime provide them.
+const external = (id) =>
+  builtinModules.includes(id) || id.startsWith('node:') || /^(@middy|@aws-sdk|undici)(\/|$)/.test(id)
+
+// The .d.cts twin lets CommonJS consumers resolve types without a masquerading ESM declaration.
+const copyCtsTypes = {
+  name: 'copy-cts-types',
+  async writeBundle() {
+    await Promise.all(Object.keys(entries).map((name) => copyFile(`dist/${name}.d.ts`, `dist/${name}.d.cts`)))
+  },
+}
+
+export default [
+  {
+    input: entries,
+    external,
+    plugins: [esbuild({ target: 'node22' })],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      {
+        dir: 'dist',
+        format: 'cjs',
+        entryFileNames: '[name].cjs',
+        chunkFileNames: 'chunks/[name]-[hash].cjs',
+        exports: 'named',
+      },
+    ],
+  },
+  {
+    input: { 'emulator-cli': 'src/testing/cli.ts' },
+    external,
+    plugins: [esbuild({ target: 'node22' })],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', banner: '#!/usr/bin/env node' },
+  },
+  {
+    input: entries,
+    external,
+    plugins: [dts(), copyCtsTypes],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
+  },
+]

@@ -1,0 +1,218 @@
+/**
+ * fetchData -> normalized key definitions, and the typed helpers `secret()`/`parameter()`.
+ */
+import { invalidOptions } from './errors.ts'
+import { checkAge, isPlainObject } from './options.ts'
+import type {
+  JsonMode,
+  ParameterOptions,
+  ParameterSpec,
+  SecretId,
+  SecretOptions,
+  SecretSpec,
+} from './types.ts'
+
+/** One declared key, normalized and validated at construction. Internal. */
+export interface KeyDef {
+  /** the fetchData key: `request.internal[key]` */
+  key: string
+  /** `sanitizeKey(key)`: `context[contextKey]` */
+  contextKey: string
+  kind: 'secret' | 'parameter'
+  /** secret id (name or ARN) or parameter name */
+  id: string
+  versionId?: string | undefined
+  versionStage?: string | undefined
+  version?: number | undefined
+  label?: string | undefined
+  /** parameters only; `true` unless said otherwise */
+  withDecryption: boolean
+  json: JsonMode
+  /** ms; -1 never expires; > 86,400,000 an absolute epoch-ms deadline (middy's quirk) */
+  maxAge: number
+  staleWhileRevalidate: number
+  staleIfError: number
+  refreshOnError?: ((error: unknown) => boolean) | undefined
+  /** expire at the secret's next rotation date (DescribeSecret) */
+  fetchRotationDate: boolean
+}
+
+const secretFields = new Set(['secret', 'versionId', 'versionStage', 'json', ...policyFields()])
+const parameterFields = new Set([
+  'parameter',
+  'withDecryption',
+  'version',
+  'label',
+  'json',
+  ...policyFields(),
+])
+function policyFields(): string[] {
+  return ['maxAge', 'staleWhileRevalidate', 'staleIfError', 'refreshOnError']
+}
+
+// Members of the Lambda context (and its legacy callbacks) that setToContext must never replace.
+const contextMembers = new Set([
+  ...['functionName', 'functionVersion', 'invokedFunctionArn', 'memoryLimitInMB', 'awsRequestId'],
+  ...['logGroupName', 'logStreamName', 'identity', 'clientContext', 'callbackWaitsForEmptyEventLoop'],
+  ...['getRemainingTimeInMillis', 'done', 'fail', 'succeed', 'tenantId'],
+])
+
+/** `sanitizeKey` of `@middy/util`: `my-key` -> `my_key`, `1st` -> `_1st` (where `setToContext` puts a value). */
+export const sanitizeKey = (key: string): string =>
+  key.replace(/^([0-9])/, '_$1').replace(/[^a-zA-Z0-9]+/g, '_')
+
+const nonEmptyString = (key: string, option: string, value: unknown): string => {
+  if (typeof value !== 'string' || value === '')
+    throw invalidOptions(key, option, 'must be a non-empty string')
+  return value
+}
+
+const optionalString = (key: string, option: string, value: unknown): string | undefined =>
+  value === undefined ? undefined : nonEmptyString(key, option, value)
+
+const normalizeSpec = (key: string, spec: unknown, defaults: KeyDefaults): KeyDef => {
+  if (typeof spec === 'string') return normalizeSpec(key, { secret: spec }, defaults)
+  if (!isPlainObject(spec)) {
+    throw invalidOptions(
+      key,
+      `fetchData.${key}`,
+      'must be a secret id string, secret(...), parameter(...) or { secret } / { parameter }',
+    )
+  }
+  const kind = 'secret' in spec ? 'secret' : 'parameter' in spec ? 'parameter' : undefined
+  if (kind === undefined || ('secret' in spec && 'parameter' in spec)) {
+    throw invalidOptions(
+      key,
+      `fetchData.${key}`,
+      'must have exactly one of "secret" (an id or ARN) and "parameter" (a name)',
+    )
+  }
+  const allowed = kind === 'secret' ? secretFields : parameterFields
+  for (const field of Object.keys(spec)) {
+    if (!allowed.has(field)) throw invalidOptions(key, field, `is not an option of a ${kind} key`)
+  }
+  const id = nonEmptyString(key, kind, spec[kind])
+  if (spec.versionId !== undefined && spec.versionStage !== undefined) {
+    throw invalidOptions(key, 'versionId', 'and versionStage are exclusive: give one')
+  }
+  if (spec.version !== undefined && spec.label !== undefined) {
+    throw invalidOptions(key, 'version', 'and label are exclusive: give one')
+  }
+  if (spec.version !== undefined && (!Number.isInteger(spec.version) || (spec.version as number) < 1)) {
+    throw invalidOptions(key, 'version', 'must be a whole number, 1 or more')
+  }
+  if (spec.withDecryption !== undefined && typeof spec.withDecryption !== 'boolean') {
+    throw invalidOptions(key, 'withDecryption', 'must be a boolean')
+  }
+  if (spec.json !== undefined && spec.json !== 'auto' && typeof spec.json !== 'boolean') {
+    throw invalidOptions(key, 'json', "must be 'auto', true or false")
+  }
+  if (spec.refreshOnError !== undefined && typeof spec.refreshOnError !== 'function') {
+    throw invalidOptions(key, 'refreshOnError', 'must be a function (error) => boolean')
+  }
+  const rotation =
+    defaults.fetchRotationDate === true ||
+    (isPlainObject(defaults.fetchRotationDate) && defaults.fetchRotationDate[key] === true)
+  return {
+    key,
+    contextKey: sanitizeKey(key),
+    kind,
+    id,
+    versionId: optionalString(key, 'versionId', spec.versionId),
+    versionStage: optionalString(key, 'versionStage', spec.versionStage),
+    version: spec.version as number | undefined,
+    label: optionalString(key, 'label', spec.label),
+    withDecryption: (spec.withDecryption as boolean | undefined) ?? true,
+    json: (spec.json as JsonMode | undefined) ?? 'auto',
+    maxAge: spec.maxAge === undefined ? defaults.cacheExpiry : checkAge(key, 'maxAge', spec.maxAge),
+    staleWhileRevalidate: checkAge(key, 'staleWhileRevalidate', spec.staleWhileRevalidate ?? 0, false),
+    staleIfError: checkAge(key, 'staleIfError', spec.staleIfError ?? 0, false),
+    refreshOnError: spec.refreshOnError as KeyDef['refreshOnError'],
+    fetchRotationDate: kind === 'secret' && rotation,
+  }
+}
+
+interface KeyDefaults {
+  cacheExpiry: number
+  setToContext: boolean
+  fetchRotationDate: boolean | Record<string, boolean>
+}
+
+/** Validates `fetchData` (and `fetchRotationDate`) and returns one definition per key. */
+export const normalizeKeys = (fetchData: unknown, defaults: KeyDefaults): KeyDef[] => {
+  if (fetchData !== undefined && !isPlainObject(fetchData)) {
+    throw invalidOptions(undefined, 'fetchData', 'must be an object of { key: secret id | key spec }')
+  }
+  const rotation = defaults.fetchRotationDate
+  if (typeof rotation !== 'boolean' && !isPlainObject(rotation)) {
+    throw invalidOptions(undefined, 'fetchRotationDate', 'must be true, false or { [key]: true }')
+  }
+  const entries = Object.entries(fetchData ?? {})
+  if (isPlainObject(rotation)) {
+    for (const [key, on] of Object.entries(rotation)) {
+      if (typeof on !== 'boolean' || !Object.hasOwn(fetchData as object, key)) {
+        throw invalidOptions(key, 'fetchRotationDate', 'must name keys of fetchData, each with true or false')
+      }
+    }
+  }
+  const contextKeys = new Map<string, string>()
+  return entries.map(([key, spec]) => {
+    if (key === '' || key === '__proto__')
+      throw invalidOptions(key, 'fetchData', 'a key must be a non-empty name other than __proto__')
+    const def = normalizeSpec(key, spec, defaults)
+    if (isPlainObject(rotation) && rotation[key] === true && def.kind !== 'secret') {
+      throw invalidOptions(key, 'fetchRotationDate', 'applies to secrets only')
+    }
+    if (defaults.setToContext) {
+      if (contextMembers.has(def.contextKey)) {
+        throw invalidOptions(
+          key,
+          'setToContext',
+          `would overwrite context.${def.contextKey} of the Lambda context; rename the key`,
+        )
+      }
+      const other = contextKeys.get(def.contextKey)
+      if (other !== undefined) {
+        throw invalidOptions(
+          key,
+          'setToContext',
+          `and key "${other}" both become context.${def.contextKey}; rename one`,
+        )
+      }
+      contextKeys.set(def.contextKey, key)
+    }
+    return def
+  })
+}
+
+/**
+ * Declares a Secrets Manager key. With no options it returns the id itself, typed with the value's
+ * type (as middy's `secret()` does); with options, a key spec.
+ *
+ * @example
+ * ```ts
+ * paramsSecrets({ fetchData: { db: secret<{ username: string; password: string }>('prod/db') }, setToContext: true })
+ * paramsSecrets({ fetchData: { apiKey: secret<string>('prod/api-key', { json: false, maxAge: 60_000 }) } })
+ * ```
+ */
+export function secret<T = unknown>(secretId: string): SecretId<T>
+export function secret<T = unknown>(secretId: string, options: SecretOptions): SecretSpec<T>
+export function secret<T = unknown>(secretId: string, options?: SecretOptions): SecretId<T> | SecretSpec<T> {
+  return options === undefined ? secretId : { ...options, secret: secretId }
+}
+
+/** middy 7's name for {@link secret}. */
+export const secretsManagerParam = secret
+
+/**
+ * Declares an SSM Parameter Store key (`withDecryption` defaults to true).
+ *
+ * @example
+ * ```ts
+ * paramsSecrets({ fetchData: { flags: parameter<{ beta: boolean }>('/app/flags', { maxAge: 30_000 }) } })
+ * ```
+ */
+export const parameter = <T = string>(name: string, options: ParameterOptions = {}): ParameterSpec<T> => ({
+  ...options,
+  parameter: name,
+})

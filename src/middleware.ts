@@ -1,0 +1,131 @@
+/**
+ * The factory: options -> keys -> cache + transport; the prefetch at module load; `before`
+ * (values onto `request.internal` and `context`), `onError` (refreshOnError), `invalidate`, `close`.
+ */
+import { createClearCacheBridge, createEntry, type Entry, invalidateEntry } from './cache.ts'
+import { createEmitter } from './events.ts'
+import { type KeyDef, normalizeKeys } from './keys.ts'
+import { resolveOptions } from './options.ts'
+import { type Resolver, resolveKey, startFetch } from './resolve.ts'
+import { createSelector } from './transport/select.ts'
+import type { ParamsSecretsMiddleware, ParamsSecretsOptions } from './types.ts'
+
+type MiddyRequest = { internal: Record<string, unknown>; context: Record<string, any>; error?: unknown }
+
+/**
+ * Resolves the secrets and parameters a handler declares before each invocation, onto
+ * `request.internal[key]` and, with `setToContext: true`, `context[key]`.
+ *
+ * @example
+ * ```ts
+ * import middy from '@middy/core'
+ * import paramsSecrets, { parameter, secret } from 'middy-params-secrets'
+ *
+ * export const handler = middy(async (event, context) => context.db.password).use(
+ *   paramsSecrets({
+ *     fetchData: {
+ *       db: secret<{ username: string; password: string }>('prod/db'),
+ *       flags: parameter<{ beta: boolean }>('/prod/flags', { maxAge: 60_000 }),
+ *     },
+ *     setToContext: true,
+ *   }),
+ * )
+ * ```
+ */
+export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> = ParamsSecretsOptions>(
+  opts?: TOptions,
+): ParamsSecretsMiddleware<TOptions> => {
+  const options = resolveOptions(opts)
+  const defs: KeyDef[] = normalizeKeys(opts?.fetchData, {
+    cacheExpiry: options.cacheExpiry,
+    setToContext: options.setToContext,
+    fetchRotationDate: opts?.fetchRotationDate ?? false,
+  })
+  const entries: Entry[] = defs.map(createEntry)
+  const selector = createSelector(options)
+  const resolver: Resolver = {
+    selector,
+    now: options.now,
+    emit: createEmitter(options.onEvent),
+    // A refresh in flight longer than a request may take was cut by a freeze: start it again.
+    stuckAfterMs: options.extension.timeoutMs * 4,
+  }
+  const bridge = createClearCacheBridge(options.cacheKey)
+  const { setToContext, now } = options
+  const emit = resolver.emit
+
+  const invalidate = (keys?: string | string[]): void => {
+    const wanted = keys === undefined ? undefined : new Set(Array.isArray(keys) ? keys : [keys])
+    defs.forEach((def, i) => {
+      if (wanted === undefined || wanted.has(def.key)) invalidateEntry(entries[i]!, true)
+    })
+  }
+
+  // Cold start: fetch at module load, as middy does; a failure resurfaces as a fetch at the first invocation.
+  if (!options.disablePrefetch && options.sdk.awsClientAssumeRole === undefined) {
+    defs.forEach((def, i) => {
+      if (def.maxAge !== 0)
+        startFetch(resolver, def, entries[i]!, undefined, { prefetch: true, background: false })
+    })
+  }
+
+  const assign = (request: MiddyRequest, def: KeyDef, value: unknown): void => {
+    request.internal[def.key] = value
+    if (setToContext) request.context[def.contextKey] = value
+  }
+
+  const resolvePending = async (request: MiddyRequest, pending: number[], at: number): Promise<void> => {
+    const results = await Promise.allSettled(
+      pending.map((i) => resolveKey(resolver, defs[i]!, entries[i]!, request, at)),
+    )
+    let failure: unknown
+    results.forEach((result, n) => {
+      const i = pending[n]!
+      if (result.status === 'fulfilled') assign(request, defs[i]!, result.value)
+      else failure ??= result.reason
+    })
+    if (failure !== undefined) throw failure
+  }
+
+  const before = (request: MiddyRequest): Promise<void> | undefined => {
+    if (!bridge.loaded) return bridge.loading.then(() => before(request))
+    if (bridge.wasCleared()) invalidate()
+    const at = now()
+    let pending: number[] | undefined
+    // The warm path: fresh values are copied with no promise and no allocation.
+    for (let i = 0; i < defs.length; i++) {
+      const entry = entries[i]!
+      if (entry.hasValue && at < entry.expiresAt) {
+        const def = defs[i]!
+        assign(request, def, entry.value)
+        emit?.(def, 'cache', { durationMs: 0, attempts: 0 })
+      } else {
+        pending ??= []
+        pending.push(i)
+      }
+    }
+    return pending === undefined ? undefined : resolvePending(request, pending, at)
+  }
+
+  const middleware: ParamsSecretsMiddleware<TOptions> = {
+    name: 'middy-params-secrets',
+    before: before as ParamsSecretsMiddleware<TOptions>['before'],
+    invalidate,
+    close: () => selector.close(),
+  }
+  const watched = defs.filter((def) => def.refreshOnError !== undefined)
+  if (watched.length > 0) {
+    middleware.onError = ((request: MiddyRequest) => {
+      for (const def of watched) {
+        let matches = false
+        try {
+          matches = def.refreshOnError!(request.error) === true
+        } catch {
+          // a throwing predicate is a "no": onError must not replace the handler's error
+        }
+        if (matches) invalidate(def.key)
+      }
+    }) as ParamsSecretsMiddleware<TOptions>['onError']
+  }
+  return middleware
+}

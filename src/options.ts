@@ -1,0 +1,203 @@
+/**
+ * Defaults, validation and environment lookups: done once, at construction. Every problem is a
+ * `ParamsSecretsError` with code `InvalidOptions` naming the option (and key) at fault.
+ */
+import { invalidOptions } from './errors.ts'
+import type { ExtensionOptions, ParamsSecretsOptions } from './types.ts'
+
+const DAY_MS = 86_400_000
+const DEFAULT_PORT = 2773
+const DEFAULT_TIMEOUT_MS = 3000
+const DEFAULT_CONNECTIONS = 3
+
+/** Options after defaults and environment, as the middleware uses them. Internal. */
+export interface ResolvedOptions {
+  setToContext: boolean
+  cacheKey: string
+  /** the instance default max age, `cacheKeyExpiry[cacheKey]` applied */
+  cacheExpiry: number
+  disablePrefetch: boolean
+  transport: 'auto' | 'extension' | 'sdk'
+  extension: {
+    port: number
+    token: string | undefined
+    timeoutMs: number
+    refreshNow: boolean
+    connections: number
+  }
+  onEvent: ParamsSecretsOptions['onEvent']
+  now: () => number
+  sdk: Pick<
+    ParamsSecretsOptions,
+    | 'AwsClient'
+    | 'awsClientOptions'
+    | 'awsClientAssumeRole'
+    | 'awsClientCapture'
+    | 'ssmAwsClient'
+    | 'ssmAwsClientOptions'
+  >
+}
+
+const topLevel = new Set([
+  'fetchData',
+  'setToContext',
+  'cacheKey',
+  'cacheExpiry',
+  'cacheKeyExpiry',
+  // middy 7's bound on its process-wide cache: accepted for drop-in, meaningless here (one entry per key).
+  'cacheMaxSize',
+  'disablePrefetch',
+  'fetchRotationDate',
+  'AwsClient',
+  'awsClientOptions',
+  'awsClientAssumeRole',
+  'awsClientCapture',
+  'ssmAwsClient',
+  'ssmAwsClientOptions',
+  'transport',
+  'extension',
+  'onEvent',
+  'now',
+])
+const extensionKeys = new Set(['port', 'token', 'timeoutMs', 'refreshNow', 'connections'])
+
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** -1, 0, a positive integer (ms), or above a day an epoch-ms deadline: middy's `cacheExpiry`. */
+export const checkAge = (
+  key: string | undefined,
+  option: string,
+  value: unknown,
+  allowMinusOne = true,
+): number => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowMinusOne ? -1 : 0)) {
+    throw invalidOptions(
+      key,
+      option,
+      allowMinusOne
+        ? 'must be -1 (never expires), 0 (every invocation) or a whole number of milliseconds'
+        : 'must be a whole number of milliseconds, 0 or more',
+    )
+  }
+  return value
+}
+
+const checkType = (option: string, value: unknown, type: string): void => {
+  if (value !== undefined && typeof value !== type)
+    throw invalidOptions(undefined, option, `must be a ${type}`)
+}
+
+const checkPort = (option: string, value: unknown): number => {
+  const port = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : value
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    // The host is always 127.0.0.1: a port is the only thing a user may choose.
+    throw invalidOptions(
+      undefined,
+      option,
+      'must be a port number from 1 to 65535 (the extension is always on 127.0.0.1)',
+    )
+  }
+  return port
+}
+
+/** The token the extension expects: an explicit option, else the agent's order of variables. */
+export const resolveToken = (env: NodeJS.ProcessEnv): string | undefined =>
+  env.AWS_TOKEN || env.AWS_SESSION_TOKEN || env.AWS_CONTAINER_AUTHORIZATION_TOKEN || undefined
+
+const resolveExtension = (value: unknown, env: NodeJS.ProcessEnv): ResolvedOptions['extension'] => {
+  if (value !== undefined && !isPlainObject(value))
+    throw invalidOptions(undefined, 'extension', 'must be an object')
+  const ext = (value ?? {}) as ExtensionOptions & Record<string, unknown>
+  for (const name of Object.keys(ext)) {
+    if (!extensionKeys.has(name)) {
+      throw invalidOptions(
+        undefined,
+        `extension.${name}`,
+        `is not an option (known: ${[...extensionKeys].join(', ')})`,
+      )
+    }
+  }
+  const envPort = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT
+  const port =
+    ext.port !== undefined
+      ? checkPort('extension.port', ext.port)
+      : envPort
+        ? checkPort('PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', envPort)
+        : DEFAULT_PORT
+  if (ext.token !== undefined && (typeof ext.token !== 'string' || ext.token === '')) {
+    throw invalidOptions(undefined, 'extension.token', 'must be a non-empty string')
+  }
+  const timeoutMs = ext.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+    throw invalidOptions(
+      undefined,
+      'extension.timeoutMs',
+      'must be a whole number of milliseconds, 1 or more',
+    )
+  }
+  const connections = ext.connections ?? DEFAULT_CONNECTIONS
+  if (!Number.isInteger(connections) || connections < 1 || connections > 64) {
+    throw invalidOptions(undefined, 'extension.connections', 'must be a whole number from 1 to 64')
+  }
+  checkType('extension.refreshNow', ext.refreshNow, 'boolean')
+  return {
+    port,
+    token: ext.token ?? resolveToken(env),
+    timeoutMs,
+    refreshNow: ext.refreshNow ?? false,
+    connections,
+  }
+}
+
+/** Validates the instance options (not `fetchData`: see keys.ts) and applies defaults. */
+export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.env): ResolvedOptions => {
+  if (opts !== undefined && !isPlainObject(opts))
+    throw invalidOptions(undefined, 'options', 'must be an object')
+  const o = (opts ?? {}) as ParamsSecretsOptions & Record<string, unknown>
+  for (const name of Object.keys(o)) {
+    if (!topLevel.has(name)) throw invalidOptions(undefined, name, 'is not an option of middy-params-secrets')
+  }
+  checkType('setToContext', o.setToContext, 'boolean')
+  checkType('disablePrefetch', o.disablePrefetch, 'boolean')
+  checkType('cacheKey', o.cacheKey, 'string')
+  checkType('awsClientAssumeRole', o.awsClientAssumeRole, 'string')
+  for (const fn of ['AwsClient', 'ssmAwsClient', 'awsClientCapture', 'onEvent', 'now'] as const) {
+    checkType(fn, o[fn], 'function')
+  }
+  for (const obj of ['awsClientOptions', 'ssmAwsClientOptions', 'cacheKeyExpiry'] as const) {
+    if (o[obj] !== undefined && !isPlainObject(o[obj]))
+      throw invalidOptions(undefined, obj, 'must be an object')
+  }
+  if (o.transport !== undefined && !['auto', 'extension', 'sdk'].includes(o.transport)) {
+    throw invalidOptions(undefined, 'transport', "must be 'auto', 'extension' or 'sdk'")
+  }
+  const cacheKey = o.cacheKey ?? 'middy-params-secrets'
+  if (o.cacheKey === '') throw invalidOptions(undefined, 'cacheKey', 'must be a non-empty string')
+  for (const [name, age] of Object.entries(o.cacheKeyExpiry ?? {})) {
+    checkAge(undefined, `cacheKeyExpiry.${name}`, age)
+  }
+  const cacheExpiry = checkAge(undefined, 'cacheExpiry', o.cacheKeyExpiry?.[cacheKey] ?? o.cacheExpiry ?? -1)
+  return {
+    setToContext: o.setToContext ?? false,
+    cacheKey,
+    cacheExpiry,
+    disablePrefetch: o.disablePrefetch ?? false,
+    transport: o.transport ?? 'auto',
+    extension: resolveExtension(o.extension, env),
+    onEvent: o.onEvent,
+    now: o.now ?? Date.now,
+    sdk: {
+      AwsClient: o.AwsClient,
+      awsClientOptions: o.awsClientOptions,
+      awsClientAssumeRole: o.awsClientAssumeRole,
+      awsClientCapture: o.awsClientCapture,
+      ssmAwsClient: o.ssmAwsClient,
+      ssmAwsClientOptions: o.ssmAwsClientOptions,
+    },
+  }
+}
+
+/** An age's deadline from `startedAt`: -1 never, above a day an absolute epoch-ms time (middy's quirk). */
+export const expiresAtFor = (maxAge: number, startedAt: number): number =>
+  maxAge < 0 ? Number.POSITIVE_INFINITY : maxAge > DAY_MS ? maxAge : startedAt + maxAge

@@ -1,0 +1,147 @@
+/**
+ * One key's resolution on an invocation: the policy's decision, single flight, the fetch through
+ * the selected transport, decoding, the stale fallbacks, throttle backoff, and events.
+ */
+import { type Entry, storeValue } from './cache.ts'
+import { decodeValue } from './decode.ts'
+import { ParamsSecretsError } from './errors.ts'
+import { type Emit, errorCodeOf } from './events.ts'
+import type { KeyDef } from './keys.ts'
+import { expiresAtFor } from './options.ts'
+import { canServeStale, decide } from './policy.ts'
+import type { SelectContext, Selector } from './transport/select.ts'
+import type { FetchContext } from './transport/types.ts'
+
+/** What the resolver shares across keys of one middleware instance. */
+export interface Resolver {
+  selector: Selector
+  now: () => number
+  emit: Emit
+  /** a refresh older than this (a Lambda freeze interrupted it) is abandoned and restarted */
+  stuckAfterMs: number
+}
+
+type Request = FetchContext['request']
+
+const THROTTLE_BACKOFF_BASE_MS = 200
+const THROTTLE_BACKOFF_MAX_MS = 10_000
+
+const isThrottle = (error: unknown): boolean =>
+  error instanceof ParamsSecretsError &&
+  (error.code === 'ThrottlingException' || error.code === 'TooManyRequestsException')
+
+/** Starts a fetch of one key and records it as the key's single flight. */
+export const startFetch = (
+  r: Resolver,
+  def: KeyDef,
+  entry: Entry,
+  request: Request,
+  mode: { prefetch: boolean; background: boolean },
+): Promise<unknown> => {
+  const gen = ++entry.gen
+  const startedAt = r.now()
+  const force = entry.forceNext
+  const t0 = performance.now()
+  const ctx: SelectContext = { force, prefetch: mode.prefetch, ...(request === undefined ? {} : { request }) }
+  const promise = r.selector.fetch(def, ctx).then(
+    async (served) => {
+      const value = decodeValue(def, served, served.source)
+      let expiresAt = expiresAtFor(def.maxAge, startedAt)
+      if (def.fetchRotationDate) {
+        const next = await r.selector.nextRotationDate(def, ctx)
+        if (next !== undefined) expiresAt = Math.min(expiresAt, next)
+      }
+      if (storeValue(entry, gen, value, expiresAt) && force) entry.forceNext = false
+      r.emit?.(def, served.source, {
+        durationMs: performance.now() - t0,
+        attempts: served.attempts,
+        ...(mode.background ? { background: true } : {}),
+        ...(force ? { forced: true } : {}),
+      })
+      return value
+    },
+    (error: unknown) => {
+      // A not-ready prefetch records nothing: the first invocation fetches the key.
+      if (!(mode.prefetch && errorCodeOf(error) === 'ExtensionNotReady')) {
+        entry.lastError = error
+        if (isThrottle(error)) {
+          entry.backoffAttempt++
+          const capMs = Math.min(
+            THROTTLE_BACKOFF_MAX_MS,
+            THROTTLE_BACKOFF_BASE_MS * 2 ** entry.backoffAttempt,
+          )
+          entry.backoffUntil = r.now() + capMs / 2 + Math.random() * (capMs / 2)
+        }
+      }
+      const source = error instanceof ParamsSecretsError && error.source === 'sdk' ? 'sdk' : 'extension'
+      r.emit?.(def, source, {
+        durationMs: performance.now() - t0,
+        attempts: (error as ParamsSecretsError).attempts ?? 1,
+        errorCode: errorCodeOf(error),
+        ...(mode.background ? { background: true } : {}),
+        ...(force ? { forced: true } : {}),
+      })
+      throw error
+    },
+  )
+  entry.inflight = { promise, startedAt, prefetch: mode.prefetch, background: mode.background, gen }
+  const settle = () => {
+    if (entry.inflight?.gen === gen) entry.inflight = undefined
+  }
+  promise.then(settle, settle)
+  // Nobody awaits a prefetch or a background refresh until later (or ever): no unhandled rejection.
+  if (mode.prefetch || mode.background) promise.catch(() => undefined)
+  return promise
+}
+
+/** Joins the key's flight, or starts one. An invocation never inherits a prefetch's failure. */
+const join = (r: Resolver, def: KeyDef, entry: Entry, request: Request, now: number): Promise<unknown> => {
+  const inflight = entry.inflight
+  if (inflight === undefined || now - inflight.startedAt > r.stuckAfterMs) {
+    return startFetch(r, def, entry, request, { prefetch: false, background: false })
+  }
+  if (!inflight.prefetch) return inflight.promise
+  return inflight.promise.catch(() => join(r, def, entry, request, r.now()))
+}
+
+const serveStale = (r: Resolver, def: KeyDef, entry: Entry, error: unknown): unknown => {
+  r.emit?.(def, 'stale', { durationMs: 0, attempts: 0, errorCode: errorCodeOf(error) })
+  return entry.value
+}
+
+/** Resolves one key whose cached value is not fresh (the warm path handles fresh ones). */
+export const resolveKey = (
+  r: Resolver,
+  def: KeyDef,
+  entry: Entry,
+  request: Request,
+  now: number,
+): unknown => {
+  const decision = decide(entry, def, now)
+  if (decision === 'fresh') {
+    r.emit?.(def, 'cache', { durationMs: 0, attempts: 0 })
+    return entry.value
+  }
+  // After a throttle, the key waits out its backoff: stale where the policy allows, else the same error.
+  if (now < entry.backoffUntil) {
+    if (decision === 'revalidate' || canServeStale(entry, def, now))
+      return serveStale(r, def, entry, entry.lastError)
+    return Promise.reject(entry.lastError)
+  }
+  if (decision === 'revalidate') {
+    const inflight = entry.inflight
+    if (inflight === undefined || now - inflight.startedAt > r.stuckAfterMs) {
+      startFetch(r, def, entry, request, { prefetch: false, background: true })
+    }
+    r.emit?.(def, 'stale', { durationMs: 0, attempts: 0, background: true })
+    return entry.value
+  }
+  const fetched = join(r, def, entry, request, now)
+  if (decision === 'stale-if-error') {
+    return fetched.catch((error: unknown) => {
+      if (canServeStale(entry, def, now)) return serveStale(r, def, entry, error)
+      throw error
+    })
+  }
+  return fetched
+}

@@ -1,0 +1,241 @@
+/**
+ * Public types of the extension emulator (`middy-params-secrets/testing`).
+ *
+ * The emulator imitates two servers that speak nearly the same dialect on `127.0.0.1:2773`:
+ * the AWS Parameters and Secrets Lambda Extension (`'layer'`) and the Secrets Manager Agent
+ * (`'agent'`). See EXTENSION-PROTOCOL.md for what each one answers.
+ */
+
+/**
+ * Which server the emulator imitates.
+ *
+ * @example
+ * ```ts
+ * const profile: EmulatorProfile = 'agent'
+ * ```
+ */
+export type EmulatorProfile = 'layer' | 'agent'
+
+/**
+ * A secret value: a string (`SecretString`), bytes (`SecretBinary`), or the explicit AWS shape,
+ * where `SecretBinary` may be bytes or base64 text.
+ *
+ * @example
+ * ```ts
+ * const a: SecretInput = '{"user":"app","password":"pw"}'
+ * const b: SecretInput = new Uint8Array([1, 2, 3])
+ * const c: SecretInput = { SecretBinary: 'AQID' }
+ * ```
+ */
+export type SecretInput = string | Uint8Array | { SecretString?: string; SecretBinary?: Uint8Array | string }
+
+/**
+ * The three SSM parameter types.
+ *
+ * @example
+ * ```ts
+ * const type: ParameterType = 'SecureString'
+ * ```
+ */
+export type ParameterType = 'String' | 'StringList' | 'SecureString'
+
+/**
+ * A parameter value: a plain string (type `String`, or the type the parameter already has), or a
+ * value with its type and labels. A `StringList` value is the comma-joined text.
+ *
+ * @example
+ * ```ts
+ * const p: ParameterInput = { value: 'a,b,c', type: 'StringList', labels: ['prod'] }
+ * ```
+ */
+export type ParameterInput = string | { value: string; type?: ParameterType; labels?: string[] }
+
+/**
+ * Options of {@link startExtensionEmulator}.
+ *
+ * @example
+ * ```ts
+ * const options: EmulatorOptions = {
+ *   profile: 'layer',
+ *   token: 'test-token',
+ *   secrets: { db: '{"password":"pw"}' },
+ *   parameters: { '/app/url': 'https://example.com' },
+ *   ready: false,
+ * }
+ * ```
+ */
+export interface EmulatorOptions {
+  /** The server to imitate. Default `'layer'`. */
+  profile?: EmulatorProfile
+  /** Secrets by name. */
+  secrets?: Record<string, SecretInput>
+  /** Parameters by name. The agent profile has no parameter endpoint. */
+  parameters?: Record<string, ParameterInput>
+  /**
+   * The token every request must carry in `X-Aws-Parameters-Secrets-Token`. Default: layer
+   * `AWS_SESSION_TOKEN`; agent the first set of `AWS_TOKEN`, `AWS_SESSION_TOKEN`,
+   * `AWS_CONTAINER_AUTHORIZATION_TOKEN` (a `file://PATH` value is read from that file, as the agent
+   * does). None at all: the start fails.
+   */
+  token?: string
+  /** Port on 127.0.0.1. Default 0 (any free port). */
+  port?: number
+  /**
+   * Default `true`. `false` imitates the INIT phase: the layer listens but answers
+   * `400 not ready to serve traffic, please wait`; the agent does not listen (connection refused)
+   * until {@link ExtensionEmulator.ready} is called.
+   */
+  ready?: boolean
+  /**
+   * Cache TTL in seconds. Layer default: `SECRETS_MANAGER_TTL` / `SSM_PARAMETER_STORE_TTL`, else
+   * 300, clamped to 0..300. Agent default 300, up to 3600. 0 disables caching.
+   */
+  ttlSeconds?: { secrets?: number; parameters?: number }
+  /** Default `true`; the layer also honours `PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED`. */
+  cacheEnabled?: boolean
+  /**
+   * Layer only. Default `true`: a query parameter outside the documented ones gets the generic 400.
+   * `false` accepts and ignores them. The agent always answers `400 unknown parameter: NAME`.
+   */
+  strictQuery?: boolean
+  /**
+   * More concurrent connections than this get `429 Connection limit exceeded` (the agent's check;
+   * the layer's answer is unknown, the emulator uses the same one). Default: no limit.
+   */
+  maxConnections?: number
+  /** Clock of the TTL cache, in ms. Default `Date.now`. */
+  now?: () => number
+  /** Region in ARNs. Default `'us-east-1'`. */
+  region?: string
+  /** Account in ARNs. Default `'123456789012'`. */
+  accountId?: string
+  /** Called with one line per request: method, path and query, status, cache. Never a value or the token. */
+  log?: (line: string) => void
+  /** Environment read for defaults (token, TTLs, cache switch). Default `process.env`. */
+  env?: Record<string, string | undefined>
+}
+
+/**
+ * One request as the emulator saw it.
+ *
+ * @example
+ * ```ts
+ * const denied = emulator.requests.filter((r) => r.status === 400 && r.kind === 'secret')
+ * ```
+ */
+export interface RequestLogEntry {
+  method: string
+  /** The path without the query. */
+  path: string
+  /** The form-decoded query (the last value of a repeated name). */
+  query: Record<string, string>
+  /** Request headers, lower-case names; the token headers' values are `'[redacted]'`. */
+  headers: Record<string, string>
+  /** The status sent; 0 when the connection was dropped before any response byte. */
+  status: number
+  kind: 'secret' | 'parameter' | 'ping' | 'other'
+  /** The decoded secretId or parameter name. */
+  id?: string
+  /** `hit`: served from the cache; `miss`: the store was read; `none`: neither. */
+  cache: 'hit' | 'miss' | 'none'
+  /** Time of arrival (`Date.now()`). */
+  at: number
+  /** The upstream error code behind a failure (what the layer writes only to its log). */
+  error?: string
+}
+
+/**
+ * A fault to inject. Fields combine: `delayMs` delays any answer, the others pick the answer.
+ *
+ * @example
+ * ```ts
+ * const remove = emulator.inject({ kind: 'secret', id: 'db', times: 1, drop: 'mid-body' })
+ * ```
+ */
+export interface Fault {
+  /** Which endpoint; omitted = both. */
+  kind?: 'secret' | 'parameter'
+  /** The secretId or parameter name as decoded; omitted = any. */
+  id?: string
+  /** How many matching requests it applies to. Default: every one until removed. */
+  times?: number
+  /** Added latency before answering. */
+  delayMs?: number
+  /** A given answer: status (default 200 when a body is given), body, extra headers. */
+  status?: number
+  body?: string
+  headers?: Record<string, string>
+  /** Destroy the socket before any byte, or after writing part of a valid 200 body. */
+  drop?: 'before-response' | 'mid-body'
+  /** A 200 whose body is cut, not JSON, or JSON without the value fields. */
+  malformed?: 'truncated' | 'not-json' | 'wrong-shape'
+}
+
+/**
+ * Counters since the start or the last {@link ExtensionEmulator.resetLog}.
+ *
+ * @example
+ * ```ts
+ * expect(emulator.counters.upstream.secret).toBe(1)
+ * ```
+ */
+export interface EmulatorCounters {
+  requests: number
+  /** Store reads, i.e. cache misses, by kind. */
+  upstream: { secret: number; parameter: number }
+  byStatus: Record<number, number>
+}
+
+/**
+ * A running emulator.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startExtensionEmulator({ token: 't', secrets: { db: 'pw' } })
+ * try {
+ *   const res = await fetch(`${emulator.url}/secretsmanager/get?secretId=db`, {
+ *     headers: { 'X-Aws-Parameters-Secrets-Token': emulator.token },
+ *   })
+ * } finally {
+ *   await emulator.close()
+ * }
+ * ```
+ */
+export interface ExtensionEmulator {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string
+  readonly port: number
+  readonly profile: EmulatorProfile
+  readonly token: string
+  /** Live array, one entry appended per request. */
+  readonly requests: RequestLogEntry[]
+  readonly counters: EmulatorCounters
+  /** End the not-ready window (the first invocation has begun). */
+  ready(): void
+  /** Start a not-ready window again. */
+  setNotReady(): void
+  /** Rotation: the new version becomes AWSCURRENT, the old AWSCURRENT becomes AWSPREVIOUS. Returns the VersionId. The cache is not touched. */
+  putSecret(id: string, value: SecretInput): string
+  deleteSecret(id: string): void
+  /** New version of a parameter; returns its number. Given labels move to it. */
+  putParameter(name: string, value: ParameterInput): number
+  deleteParameter(name: string): void
+  /** An IAM mistake for one item (applies to store reads, not to cached answers). */
+  denyAccess(kind: 'secret' | 'parameter', id: string): void
+  allowAccess(kind: 'secret' | 'parameter', id: string): void
+  /** Upstream throttling (applies to store reads). */
+  throttle(on: boolean): void
+  /** Returns a function that removes the fault. */
+  inject(fault: Fault): () => void
+  clearFaults(): void
+  /** Drop the TTL cache. */
+  flushCache(): void
+  /** Stop listening (connection refused) and drop open connections, keeping state and port. */
+  pause(): Promise<void>
+  /** Listen again on the same port. */
+  resume(): Promise<void>
+  /** Clear the request log and counters. */
+  resetLog(): void
+  /** Close the server and every socket. */
+  close(): Promise<void>
+}

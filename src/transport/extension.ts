@@ -1,0 +1,168 @@
+/**
+ * The extension transport: HTTP/1.1 to 127.0.0.1:PORT with the token header, over a small
+ * keep-alive undici pool. It maps every answer of the Lambda layer and of the Secrets Manager
+ * Agent (see EXTENSION-PROTOCOL.md) to a value or a `ParamsSecretsError`, and retries only what
+ * is transient (429, 5xx, a reset connection).
+ */
+import type { Dispatcher, Pool } from 'undici'
+import { ParamsSecretsError } from '../errors.ts'
+import type { KeyDef } from '../keys.ts'
+import { decodeBody } from './extension-body.ts'
+import { extensionError, isRetryable, networkError, REQUEST_TIMEOUT } from './extension-errors.ts'
+import type { FetchContext, Transport, Upstream } from './types.ts'
+
+/** How the transport reaches the extension. */
+export interface ExtensionTransportOptions {
+  port: number
+  token: string
+  timeoutMs: number
+  /** send `refreshNow=true` on a forced refresh: only the agent understands it */
+  refreshNow: boolean
+  connections: number
+}
+
+const TOKEN_HEADER = 'x-aws-parameters-secrets-token'
+const MAX_ATTEMPTS = 3
+const BACKOFF_BASE_MS = 10
+
+// Loaded on the first request, not at import: a handler that never reaches the extension pays nothing.
+let poolClass: Promise<typeof Pool> | undefined
+const loadPool = (): Promise<typeof Pool> => {
+  poolClass ??= import('undici/lib/dispatcher/pool.js').then(
+    (m) => m.default,
+    () => import('undici').then((m) => m.Pool),
+  )
+  return poolClass
+}
+
+/** Every value is form-decoded by the servers (`+` is a space), so each is percent-encoded in full. */
+export const requestPath = (def: KeyDef, force: boolean, refreshNow: boolean): string => {
+  const e = encodeURIComponent
+  if (def.kind === 'secret') {
+    let path = `/secretsmanager/get?secretId=${e(def.id)}`
+    if (def.versionId !== undefined) path += `&versionId=${e(def.versionId)}`
+    if (def.versionStage !== undefined) path += `&versionStage=${e(def.versionStage)}`
+    // Only the agent knows refreshNow; the layer's answer to unknown parameters is not documented.
+    if (force && refreshNow) path += '&refreshNow=true'
+    return path
+  }
+  let path = `/systemsmanager/parameters/get?name=${e(def.id)}`
+  if (def.version !== undefined) path += `&version=${def.version}`
+  if (def.label !== undefined) path += `&label=${e(def.label)}`
+  if (def.withDecryption) path += '&withDecryption=true'
+  return path
+}
+
+interface RawResponse {
+  status: number
+  body: string
+}
+
+/**
+ * Collects one response as text: no streams, one buffer per chunk. undici's own header and body
+ * timeouts run on its coarse timers (about a second of resolution), so the budget is a native timer.
+ */
+const send = (pool: Dispatcher, opts: Dispatcher.DispatchOptions, timeoutMs: number): Promise<RawResponse> =>
+  new Promise((resolve, reject) => {
+    let status = 0
+    const chunks: Buffer[] = []
+    let controller: { abort(reason: Error): void } | undefined
+    let timedOut: Error | undefined
+    const timer = setTimeout(() => {
+      timedOut = Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: REQUEST_TIMEOUT })
+      controller?.abort(timedOut)
+      reject(timedOut)
+    }, timeoutMs)
+    timer.unref()
+    pool.dispatch(opts, {
+      onRequestStart(c) {
+        controller = c
+        if (timedOut) c.abort(timedOut)
+      },
+      onResponseStart(_controller, statusCode) {
+        status = statusCode
+      },
+      onResponseData(_controller, chunk) {
+        chunks.push(chunk)
+      },
+      onResponseEnd() {
+        clearTimeout(timer)
+        resolve({
+          status,
+          body: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+        })
+      },
+      onResponseError(_controller, error) {
+        clearTimeout(timer)
+        reject(error)
+      },
+    })
+  })
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
+
+/** Exponential backoff with full jitter, so concurrent cold starts do not retry in step. */
+export const backoffMs = (attempt: number, baseMs = BACKOFF_BASE_MS): number =>
+  Math.round(Math.random() * baseMs * 2 ** (attempt - 1))
+
+/** A transport to the extension, plus `close()` for its connections. */
+export const createExtensionTransport = (options: ExtensionTransportOptions): Transport => {
+  const origin = `http://127.0.0.1:${options.port}`
+  let pool: Pool | undefined
+  let closed = false
+  const getPool = async (): Promise<Pool> => {
+    if (pool === undefined) {
+      const PoolClass = await loadPool()
+      pool ??= new PoolClass(origin, {
+        connections: options.connections,
+        pipelining: 1,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        connectTimeout: options.timeoutMs,
+      })
+    }
+    return pool
+  }
+  const headers = { [TOKEN_HEADER]: options.token }
+
+  const fetchOnce = async (def: KeyDef, path: string): Promise<RawResponse> => {
+    const p = await getPool()
+    try {
+      return await send(p, { origin, path, method: 'GET', headers }, options.timeoutMs)
+    } catch (error) {
+      throw networkError(def, error, options.timeoutMs)
+    }
+  }
+
+  return {
+    async fetch(def: KeyDef, ctx: FetchContext): Promise<Upstream> {
+      const path = requestPath(def, ctx.force, options.refreshNow)
+      for (let attempt = 1; ; attempt++) {
+        let response: RawResponse
+        try {
+          response = await fetchOnce(def, path)
+        } catch (error) {
+          if (attempt < MAX_ATTEMPTS && isRetryable(error)) {
+            await sleep(backoffMs(attempt))
+            continue
+          }
+          if (error instanceof ParamsSecretsError) error.attempts = attempt
+          throw error
+        }
+        if (response.status === 200) return { ...decodeBody(def, response.body), attempts: attempt }
+        const error = extensionError(def, response.status, response.body)
+        if (attempt < MAX_ATTEMPTS && isRetryable(error)) {
+          await sleep(backoffMs(attempt))
+          continue
+        }
+        error.attempts = attempt
+        throw error
+      }
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await pool?.close()
+    },
+  }
+}

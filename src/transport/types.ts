@@ -1,0 +1,31 @@
+/**
+ * What every transport (the extension over HTTP, or the AWS SDK) takes and gives back. A transport
+ * knows nothing of caching or decoding: it turns one key definition into the raw upstream value.
+ */
+import type { KeyDef } from '../keys.ts'
+
+/** The raw value of one key, before decoding: exactly one of `text` and `binary` is set. */
+export interface Upstream {
+  /** `SecretString`, or the parameter's `Value` */
+  text?: string
+  /** `SecretBinary` as bytes */
+  binary?: Uint8Array
+  /** the parameter's `Type` (`String`, `StringList`, `SecureString`) */
+  parameterType?: string
+  /** upstream requests spent on it (retries included) */
+  attempts: number
+}
+
+/** A fetch's circumstances. */
+export interface FetchContext {
+  /** a forced refresh: the value must not come from an intermediate cache */
+  force: boolean
+  /** the middy request, on an invocation (absent for the prefetch at module load) */
+  request?: { internal: Record<string, unknown>; context?: { getRemainingTimeInMillis?: () => number } }
+}
+
+/** One way to reach Secrets Manager and Parameter Store. */
+export interface Transport {
+  fetch(def: KeyDef, ctx: FetchContext): Promise<Upstream>
+  close(): Promise<void>
+}
