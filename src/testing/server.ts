@@ -44,7 +44,9 @@ export interface EmulatorServerOptions {
   log?: (line: string) => void
 }
 
+// Redacted in the log whatever their value: a wrong token may still be someone's real one.
 const TOKEN_HEADERS = new Set(['x-aws-parameters-secrets-token', 'x-vault-token'])
+
 /**
  * Creates the server (not yet listening).
  *

@@ -8,6 +8,9 @@ import type { Context as LambdaContext } from 'aws-lambda'
 import { expectTypeOf } from 'expect-type'
 import paramsSecrets, { parameter, secret, secretsManagerParam } from '../../src/index.ts'
 
+// Built but never invoked: no prefetch, no transport.
+const quiet = { disablePrefetch: true, transport: 'extension' } as const
+
 interface Db {
   username: string
   password: string
@@ -25,6 +28,7 @@ describe('types', () => {
         alias: secretsManagerParam<number>('prod/n'),
       },
       setToContext: true,
+      ...quiet,
     })
     middy()
       .use(mw)
@@ -44,7 +48,7 @@ describe('types', () => {
   })
 
   it('leaves context alone without setToContext', () => {
-    const mw = paramsSecrets({ fetchData: { db: secret<Db>('prod/db') } })
+    const mw = paramsSecrets({ fetchData: { db: secret<Db>('prod/db') }, ...quiet })
     middy()
       .use(mw)
       .handler(async (_event, context) => {
@@ -56,7 +60,7 @@ describe('types', () => {
 
   it('still compiles a handler typed with @middy/secrets-manager helpers', () => {
     middy()
-      .use(paramsSecrets({ fetchData: { db: middySecret<Db>('prod/db') }, setToContext: true }))
+      .use(paramsSecrets({ fetchData: { db: middySecret<Db>('prod/db') }, setToContext: true, ...quiet }))
       .handler(async (_event, context) => {
         expectTypeOf(context.db).toEqualTypeOf<Db>()
       })
