@@ -9,6 +9,7 @@ import { type Emit, errorCodeOf } from './events.ts'
 import type { KeyDef } from './keys.ts'
 import { expiresAtFor } from './options.ts'
 import { canServeStale, decide } from './policy.ts'
+import type { RotationSchedule } from './transport/sdk.ts'
 import type { SelectContext, Selector } from './transport/select.ts'
 import type { FetchContext } from './transport/types.ts'
 
@@ -30,6 +31,16 @@ const isThrottle = (error: unknown): boolean =>
   error instanceof ParamsSecretsError &&
   (error.code === 'ThrottlingException' || error.code === 'TooManyRequestsException')
 
+/**
+ * middy 7's `fetchRotationDate`: the value expires at the next rotation or, with a max age, at the
+ * last change plus that age, whichever is sooner.
+ */
+export const rotationExpiry = (def: KeyDef, schedule: RotationSchedule, startedAt: number): number => {
+  const next = schedule.nextMs ?? Number.POSITIVE_INFINITY
+  if (def.maxAge < 0) return next
+  return Math.min(expiresAtFor(def.maxAge, schedule.lastChangedMs ?? startedAt), next)
+}
+
 /** Starts a fetch of one key and records it as the key's single flight. */
 export const startFetch = (
   r: Resolver,
@@ -46,11 +57,9 @@ export const startFetch = (
   const promise = r.selector.fetch(def, ctx).then(
     async (served) => {
       const value = decodeValue(def, served, served.source)
-      let expiresAt = expiresAtFor(def.maxAge, startedAt)
-      if (def.fetchRotationDate) {
-        const next = await r.selector.nextRotationDate(def, ctx)
-        if (next !== undefined) expiresAt = Math.min(expiresAt, next)
-      }
+      const expiresAt = def.fetchRotationDate
+        ? rotationExpiry(def, await r.selector.rotationSchedule(def, ctx), startedAt)
+        : expiresAtFor(def.maxAge, startedAt)
       if (storeValue(entry, gen, value, expiresAt) && force) entry.forceNext = false
       r.emit?.(def, served.source, {
         durationMs: performance.now() - t0,

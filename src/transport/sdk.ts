@@ -4,108 +4,36 @@
  */
 import { ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../keys.ts'
+import { createSdkClients, type SdkClients, type SdkTransportOptions, send } from './sdk-clients.ts'
 import {
-  awsErrorCode,
-  createSdkClients,
-  type SdkClients,
-  type SdkTransportOptions,
-  send,
-} from './sdk-clients.ts'
+  hint,
+  invalidResponse,
+  isPerNameFailure,
+  parameterName,
+  type SdkOperation,
+  sdkError,
+  subject,
+} from './sdk-errors.ts'
 import type { FetchContext, Transport, Upstream } from './types.ts'
 
 export type { ImportModule, SdkTransportOptions } from './sdk-clients.ts'
+export { type SdkOperation, sdkError } from './sdk-errors.ts'
+
+/** A secret's rotation schedule from DescribeSecret, in epoch ms. */
+export interface RotationSchedule {
+  /** `NextRotationDate`; absent when the secret does not rotate */
+  nextMs?: number
+  /** the later of `LastRotatedDate` and `LastChangedDate` */
+  lastChangedMs?: number
+}
 
 /** The SDK transport: a {@link Transport} that can also read a secret's rotation schedule. */
 export interface SdkTransport extends Transport {
-  /** DescribeSecret: the secret's `NextRotationDate` in epoch ms, `undefined` when it does not rotate. */
-  nextRotationDate(def: KeyDef, ctx: FetchContext): Promise<number | undefined>
+  /** DescribeSecret: when the secret rotates next, and when it last changed. */
+  rotationSchedule(def: KeyDef, ctx: FetchContext): Promise<RotationSchedule>
 }
-
-/** The service operations this transport calls. */
-export type SdkOperation = 'GetSecretValue' | 'DescribeSecret' | 'GetParameter' | 'GetParameters'
 
 const MAX_NAMES_PER_CALL = 10
-
-/** The name GetParameter(s) takes: the id, with its version or label selector. */
-const parameterName = (def: KeyDef): string =>
-  def.version !== undefined ? `${def.id}:${def.version}` : def.label ? `${def.id}:${def.label}` : def.id
-
-const nameOf = (def: KeyDef): string => {
-  if (def.kind === 'parameter') return `parameter '${parameterName(def)}'`
-  const version = def.versionId ?? def.versionStage
-  return `secret '${def.id}'${version === undefined ? '' : ` (${version})`}`
-}
-
-const permissions = (def: KeyDef, operation: SdkOperation): string => {
-  if (operation === 'DescribeSecret') return 'secretsmanager:DescribeSecret (fetchRotationDate)'
-  const action =
-    def.kind === 'secret' ? 'secretsmanager:GetSecretValue' : 'ssm:GetParameter and ssm:GetParameters'
-  const decrypts = def.kind === 'secret' || def.withDecryption
-  return decrypts
-    ? `${action} (and kms:Decrypt on its KMS key if a customer-managed key encrypts it)`
-    : action
-}
-
-const hint = (code: string, def: KeyDef, operation: SdkOperation): string => {
-  if (/KMS|Decrypt|InvalidKeyId|Ciphertext/i.test(code)) {
-    return " Grant kms:Decrypt on the KMS key that encrypts it to the function's role."
-  }
-  if (/AccessDenied|Unauthorized|NotAuthorized/i.test(code)) {
-    return ` Grant ${permissions(def, operation)} to the function's role.`
-  }
-  if (/NotFound/i.test(code)) return ' Check the name (or ARN), the version or label, and the region.'
-  if (/Throttl|LimitExceeded/i.test(code)) return ' The service throttled the request.'
-  if (code === 'InvalidSignatureException') return ' Check the clock and the credentials.'
-  return ''
-}
-
-const service = (operation: SdkOperation): string =>
-  operation.startsWith('GetParameter') ? 'SSM' : 'Secrets Manager'
-
-/** The start of every message: the operation, the secret or parameter, the key. */
-const subject = (def: KeyDef, operation: SdkOperation): string =>
-  `${service(operation)} ${operation} of ${nameOf(def)} for key '${def.key}'`
-
-/**
- * Maps an SDK error to a `ParamsSecretsError` naming the key, the secret or parameter, the AWS code
- * and, for access and KMS errors, the permission to grant. The SDK error is the `cause`; AWS error
- * messages never echo values, and none is put in the message. A 2xx answer the SDK failed to read
- * becomes `InvalidResponse` without a cause, since the SDK keeps the raw body on its error. A
- * `ParamsSecretsError` keeps its code and message, with `key` set to this key.
- *
- * @example
- * ```ts
- * await client.send(command).catch((error) => { throw sdkError(error, def) })
- * ```
- */
-export const sdkError = (
-  error: unknown,
-  def: KeyDef,
-  operation: SdkOperation = def.kind === 'secret' ? 'GetSecretValue' : 'GetParameter',
-): ParamsSecretsError => {
-  if (error instanceof ParamsSecretsError) {
-    if (error.key === def.key) return error
-    const { code, source, status, cause } = error
-    return new ParamsSecretsError(error.message, { code, source, key: def.key, status, cause })
-  }
-  const httpStatus = (error as any)?.$metadata?.httpStatusCode
-  const status = typeof httpStatus === 'number' ? httpStatus : undefined
-  // A success the SDK could not read: its error keeps the raw body, the value perhaps, so no cause.
-  if (status !== undefined && status < 300) {
-    const message = `${subject(def, operation)} failed: the answer (status ${status}) could not be read.`
-    return new ParamsSecretsError(message, { code: 'InvalidResponse', source: 'sdk', key: def.key, status })
-  }
-  const code = awsErrorCode(error)
-  const message = `${subject(def, operation)} failed: ${code}.${hint(code, def, operation)}`
-  return new ParamsSecretsError(message, { code, source: 'sdk', key: def.key, status, cause: error })
-}
-
-const invalidResponse = (def: KeyDef, operation: SdkOperation, what: string): ParamsSecretsError =>
-  new ParamsSecretsError(`${subject(def, operation)}: ${what}.`, {
-    code: 'InvalidResponse',
-    source: 'sdk',
-    key: def.key,
-  })
 
 // Both SDK paths give a Buffer, as the extension path does from base64.
 const toBuffer = (bytes: Uint8Array | string): Buffer =>
@@ -186,6 +114,11 @@ const parameterFetcher = (clients: SdkClients) => {
         else settle(keys, found.get(name), attempts, operation)
       }
     } catch (error) {
+      // IAM and KMS judge each name: one denied parameter must not fail the others of its batch.
+      if (batch.length > 1 && isPerNameFailure(error)) {
+        await Promise.all(batch.map((entry) => call([entry], withDecryption)))
+        return
+      }
       for (const w of waiting) w.reject(sdkError(error, w.def, operation))
     }
   }
@@ -260,18 +193,25 @@ export const createSdkTransport = (options: SdkTransportOptions): SdkTransport =
     throw invalidResponse(def, 'GetSecretValue', 'neither SecretString nor SecretBinary')
   }
 
-  const nextRotationDate = async (def: KeyDef, ctx: FetchContext): Promise<number | undefined> => {
+  const rotationSchedule = async (def: KeyDef, ctx: FetchContext): Promise<RotationSchedule> => {
     const { sdk, client } = await secretsManager(def, ctx)
     const command = new sdk.DescribeSecretCommand({ SecretId: def.id })
     const { output } = await send(client, command).catch((error) => {
       throw sdkError(error, def, 'DescribeSecret')
     })
-    return output?.RotationEnabled === false ? undefined : toEpochMs(output?.NextRotationDate)
+    const nextMs = output?.RotationEnabled === false ? undefined : toEpochMs(output?.NextRotationDate)
+    const changed = [toEpochMs(output?.LastRotatedDate), toEpochMs(output?.LastChangedDate)].filter(
+      (ms): ms is number => ms !== undefined,
+    )
+    return {
+      ...(nextMs !== undefined && { nextMs }),
+      ...(changed.length > 0 && { lastChangedMs: Math.max(...changed) }),
+    }
   }
 
   return {
     fetch: (def, ctx) => track(def.kind === 'secret' ? fetchSecret(def, ctx) : fetchParameter(def, ctx)),
-    nextRotationDate: (def, ctx) => track(nextRotationDate(def, ctx)),
+    rotationSchedule: (def, ctx) => track(rotationSchedule(def, ctx)),
     // Waits for the work in flight, so no client is built after the ones it destroys.
     close: async () => {
       await Promise.allSettled(inFlight)

@@ -123,9 +123,8 @@ export const createSelector = (options: ResolvedOptions) => {
 
   return {
     fetch,
-    /** epoch ms of the secret's next rotation (DescribeSecret through the SDK), if it rotates */
-    nextRotationDate: (def: KeyDef, ctx: FetchContext): Promise<number | undefined> =>
-      getSdk().nextRotationDate(def, ctx),
+    /** the secret's rotation schedule (DescribeSecret, always through the SDK) */
+    rotationSchedule: (def: KeyDef, ctx: FetchContext) => getSdk().rotationSchedule(def, ctx),
     /** forget a remembered absence (tests) */
     reprobe(): void {
       absentUntil = 0

@@ -182,10 +182,28 @@ describe('sdk transport: parameters', () => {
     expect(await outcome(transport.fetch(parameterDef('/a'), ctx))).toMatchObject({ code: 'InvalidResponse' })
   })
 
-  it('fails every key of a failed batch with the mapped error and its own key', async () => {
+  it('asks each name alone after a batch is denied, so one denied name fails alone', async () => {
+    const denied = Object.assign(new Error('denied'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 },
+    })
+    ssm.on(GetParametersCommand).rejects(denied)
+    ssm.on(GetParameterCommand).callsFake(async ({ Name }: { Name: string }) => {
+      if (Name === '/b') throw denied
+      return { Parameter: { Name, Type: 'String', Value: `v${Name}` } }
+    })
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((k) => outcome(transport.fetch(parameterDef(`/${k}`, { key: k }), ctx))),
+    )
+    expect(results[0]).toBe('ok')
+    expect(results[1]).toMatchObject({ code: 'AccessDeniedException', key: 'b', source: 'sdk', status: 400 })
+    expect(results[2]).toBe('ok')
+  })
+
+  it('fails every key of a throttled batch with the mapped error and its own key, without asking each alone', async () => {
     ssm.on(GetParametersCommand).rejects(
-      Object.assign(new Error('denied'), {
-        name: 'AccessDeniedException',
+      Object.assign(new Error('slow down'), {
+        name: 'ThrottlingException',
         $metadata: { httpStatusCode: 400 },
       }),
     )
@@ -195,7 +213,7 @@ describe('sdk transport: parameters', () => {
     expect(results).toEqual(
       ['a', 'b', 'c'].map((key) => ({
         name: 'ParamsSecretsError',
-        code: 'AccessDeniedException',
+        code: 'ThrottlingException',
         key,
         source: 'sdk',
         status: 400,

@@ -117,11 +117,11 @@ describe('sdk transport: secrets', () => {
   })
 })
 
-describe('sdk transport: nextRotationDate', () => {
+describe('sdk transport: rotationSchedule', () => {
   it('reads NextRotationDate from DescribeSecret in epoch ms', async () => {
     const next = new Date('2030-01-02T03:04:05Z')
     sm.on(DescribeSecretCommand).resolves({ RotationEnabled: true, NextRotationDate: next })
-    expect(await transport.nextRotationDate(secretDef('s'), ctx)).toBe(next.getTime())
+    expect((await transport.rotationSchedule(secretDef('s'), ctx)).nextMs).toBe(next.getTime())
     expect(sm.commandCalls(DescribeSecretCommand)[0]!.args[0].input).toEqual({ SecretId: 's' })
   })
 
@@ -129,13 +129,13 @@ describe('sdk transport: nextRotationDate', () => {
     sm.on(DescribeSecretCommand)
       .resolvesOnce({ RotationEnabled: false, NextRotationDate: new Date() })
       .resolvesOnce({})
-    expect(await transport.nextRotationDate(secretDef('s'), ctx)).toBeUndefined()
-    expect(await transport.nextRotationDate(secretDef('s'), ctx)).toBeUndefined()
+    expect((await transport.rotationSchedule(secretDef('s'), ctx)).nextMs).toBeUndefined()
+    expect((await transport.rotationSchedule(secretDef('s'), ctx)).nextMs).toBeUndefined()
   })
 
   it('names secretsmanager:DescribeSecret when access is denied', async () => {
     sm.on(DescribeSecretCommand).rejects(awsError('AccessDeniedException'))
-    const error = await transport.nextRotationDate(secretDef('s', { key: 'db' }), ctx).catch((e) => e)
+    const error = await transport.rotationSchedule(secretDef('s', { key: 'db' }), ctx).catch((e: any) => e)
     expect(error).toMatchObject({ code: 'AccessDeniedException', key: 'db', status: 400 })
     expect(error.message).toContain('secretsmanager:DescribeSecret')
   })
@@ -145,6 +145,6 @@ describe('sdk transport: nextRotationDate', () => {
     sm.on(DescribeSecretCommand)
       .rejectsOnce(awsError('InvalidSignatureException'))
       .resolves({ NextRotationDate: next })
-    expect(await transport.nextRotationDate(secretDef('s'), ctx)).toBe(next.getTime())
+    expect((await transport.rotationSchedule(secretDef('s'), ctx)).nextMs).toBe(next.getTime())
   })
 })

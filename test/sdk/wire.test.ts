@@ -132,8 +132,8 @@ describe('sdk transport over HTTP: secrets', () => {
   })
 
   it('reads the next rotation date with DescribeSecret', async () => {
-    expect(await transport.nextRotationDate(secretDef('rotating'), ctx)).toBe(ROTATION.getTime())
-    expect(await transport.nextRotationDate(secretDef('text'), ctx)).toBeUndefined()
+    expect((await transport.rotationSchedule(secretDef('rotating'), ctx)).nextMs).toBe(ROTATION.getTime())
+    expect((await transport.rotationSchedule(secretDef('text'), ctx)).nextMs).toBeUndefined()
     expect(targets()).toEqual(['secretsmanager.DescribeSecret', 'secretsmanager.DescribeSecret'])
   })
 
@@ -219,16 +219,20 @@ describe('sdk transport over HTTP: parameters', () => {
     ])
   })
 
-  it('raises AccessDeniedException for each key of a denied batch', async () => {
+  it('isolates a denied parameter of a batch: the others are served, it alone fails', async () => {
     server.deny('/app/secure')
-    const results = await Promise.all(
+    const [plain, secure] = await Promise.all(
       ['/app/plain', '/app/secure'].map((name) => outcome(transport.fetch(parameterDef(name), ctx))),
     )
-    expect(results).toEqual(
-      ['/app/plain', '/app/secure'].map((key) =>
-        expect.objectContaining({ code: 'AccessDeniedException', key, status: 400 }),
-      ),
+    expect(plain).toBe('ok')
+    expect(secure).toEqual(
+      expect.objectContaining({ code: 'AccessDeniedException', key: '/app/secure', status: 400 }),
     )
+    expect(server.calls.map((c) => c.target)).toEqual([
+      'AmazonSSM.GetParameters',
+      'AmazonSSM.GetParameter',
+      'AmazonSSM.GetParameter',
+    ])
   })
 })
 

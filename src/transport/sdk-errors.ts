@@ -1,0 +1,97 @@
+/**
+ * SDK failures -> `ParamsSecretsError`: the operation, the secret or parameter, the key, the AWS
+ * code and, for access and KMS errors, the permission to grant. Never a value.
+ */
+import { ParamsSecretsError } from '../errors.ts'
+import type { KeyDef } from '../keys.ts'
+import { awsErrorCode } from './sdk-clients.ts'
+
+/** The service operations this transport calls. */
+export type SdkOperation = 'GetSecretValue' | 'DescribeSecret' | 'GetParameter' | 'GetParameters'
+
+/** The name GetParameter(s) takes: the id, with its version or label selector. */
+export const parameterName = (def: KeyDef): string =>
+  def.version !== undefined ? `${def.id}:${def.version}` : def.label ? `${def.id}:${def.label}` : def.id
+
+const nameOf = (def: KeyDef): string => {
+  if (def.kind === 'parameter') return `parameter '${parameterName(def)}'`
+  const version = def.versionId ?? def.versionStage
+  return `secret '${def.id}'${version === undefined ? '' : ` (${version})`}`
+}
+
+const permissions = (def: KeyDef, operation: SdkOperation): string => {
+  if (operation === 'DescribeSecret') return 'secretsmanager:DescribeSecret (fetchRotationDate)'
+  const action =
+    def.kind === 'secret' ? 'secretsmanager:GetSecretValue' : 'ssm:GetParameter and ssm:GetParameters'
+  const decrypts = def.kind === 'secret' || def.withDecryption
+  return decrypts
+    ? `${action} (and kms:Decrypt on its KMS key if a customer-managed key encrypts it)`
+    : action
+}
+
+export const hint = (code: string, def: KeyDef, operation: SdkOperation): string => {
+  if (/KMS|Decrypt|InvalidKeyId|Ciphertext/i.test(code)) {
+    return " Grant kms:Decrypt on the KMS key that encrypts it to the function's role."
+  }
+  if (/AccessDenied|Unauthorized|NotAuthorized/i.test(code)) {
+    return ` Grant ${permissions(def, operation)} to the function's role.`
+  }
+  if (/NotFound/i.test(code)) return ' Check the name (or ARN), the version or label, and the region.'
+  if (/Throttl|LimitExceeded/i.test(code)) return ' The service throttled the request.'
+  if (code === 'InvalidSignatureException') return ' Check the clock and the credentials.'
+  return ''
+}
+
+const service = (operation: SdkOperation): string =>
+  operation.startsWith('GetParameter') ? 'SSM' : 'Secrets Manager'
+
+/** The start of every message: the operation, the secret or parameter, the key. */
+export const subject = (def: KeyDef, operation: SdkOperation): string =>
+  `${service(operation)} ${operation} of ${nameOf(def)} for key '${def.key}'`
+
+/**
+ * Maps an SDK error to a `ParamsSecretsError` naming the key, the secret or parameter, the AWS code
+ * and, for access and KMS errors, the permission to grant. The SDK error is the `cause`; AWS error
+ * messages never echo values, and none is put in the message. A 2xx answer the SDK failed to read
+ * becomes `InvalidResponse` without a cause, since the SDK keeps the raw body on its error. A
+ * `ParamsSecretsError` keeps its code and message, with `key` set to this key.
+ *
+ * @example
+ * ```ts
+ * await client.send(command).catch((error) => { throw sdkError(error, def) })
+ * ```
+ */
+export const sdkError = (
+  error: unknown,
+  def: KeyDef,
+  operation: SdkOperation = def.kind === 'secret' ? 'GetSecretValue' : 'GetParameter',
+): ParamsSecretsError => {
+  if (error instanceof ParamsSecretsError) {
+    if (error.key === def.key) return error
+    const { code, source, status, cause } = error
+    return new ParamsSecretsError(error.message, { code, source, key: def.key, status, cause })
+  }
+  const httpStatus = (error as any)?.$metadata?.httpStatusCode
+  const status = typeof httpStatus === 'number' ? httpStatus : undefined
+  // A success the SDK could not read: its error keeps the raw body, the value perhaps, so no cause.
+  if (status !== undefined && status < 300) {
+    const message = `${subject(def, operation)} failed: the answer (status ${status}) could not be read.`
+    return new ParamsSecretsError(message, { code: 'InvalidResponse', source: 'sdk', key: def.key, status })
+  }
+  const code = awsErrorCode(error)
+  const message = `${subject(def, operation)} failed: ${code}.${hint(code, def, operation)}`
+  return new ParamsSecretsError(message, { code, source: 'sdk', key: def.key, status, cause: error })
+}
+
+export const invalidResponse = (def: KeyDef, operation: SdkOperation, what: string): ParamsSecretsError =>
+  new ParamsSecretsError(`${subject(def, operation)}: ${what}.`, {
+    code: 'InvalidResponse',
+    source: 'sdk',
+    key: def.key,
+  })
+
+/** Codes for which a batch's failure may be one name's fault: each name is then asked alone. */
+export const isPerNameFailure = (error: unknown): boolean =>
+  /AccessDenied|NotAuthorized|Unauthorized|KMS|Decrypt|InvalidKeyId|Ciphertext|ValidationException/i.test(
+    awsErrorCode(error),
+  )
