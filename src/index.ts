@@ -6,7 +6,7 @@
 export type { ErrorSource, ParamsSecretsErrorCode, ParamsSecretsErrorInit } from './errors.ts'
 export { ParamsSecretsError } from './errors.ts'
 export { parameter, secret, secretsManagerParam } from './keys.ts'
-export { paramsSecrets as default, paramsSecrets } from './middleware.ts'
+export { paramsSecrets as default, paramsSecrets, paramsSecretsValidateOptions } from './middleware.ts'
 export type {
   Context,
   EventSource,

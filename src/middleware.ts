@@ -10,6 +10,30 @@ import { type Resolver, resolveKey, startFetch } from './resolve.ts'
 import { createSelector } from './transport/select.ts'
 import type { ParamsSecretsMiddleware, ParamsSecretsOptions } from './types.ts'
 
+/**
+ * Checks options without building anything (no connection, no prefetch): throws the same
+ * `ParamsSecretsError` with code `InvalidOptions` that {@link paramsSecrets} would. For CI checks
+ * of a configuration, as middy 7's `validateOptions`.
+ *
+ * @example
+ * ```ts
+ * paramsSecretsValidateOptions({ fetchData: { db: secret('prod/db', { maxAge: 60_000 }) } })
+ * ```
+ */
+export const paramsSecretsValidateOptions = (opts?: ParamsSecretsOptions<any>): void => {
+  resolveAll(opts)
+}
+
+const resolveAll = (opts: ParamsSecretsOptions<any> | undefined) => {
+  const options = resolveOptions(opts)
+  const defs: KeyDef[] = normalizeKeys(opts?.fetchData, {
+    cacheExpiry: options.cacheExpiry,
+    setToContext: options.setToContext,
+    fetchRotationDate: opts?.fetchRotationDate ?? false,
+  })
+  return { options, defs }
+}
+
 type MiddyRequest = { internal: Record<string, unknown>; context: Record<string, any>; error?: unknown }
 
 /**
@@ -35,12 +59,7 @@ type MiddyRequest = { internal: Record<string, unknown>; context: Record<string,
 export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> = ParamsSecretsOptions>(
   opts?: TOptions,
 ): ParamsSecretsMiddleware<TOptions> => {
-  const options = resolveOptions(opts)
-  const defs: KeyDef[] = normalizeKeys(opts?.fetchData, {
-    cacheExpiry: options.cacheExpiry,
-    setToContext: options.setToContext,
-    fetchRotationDate: opts?.fetchRotationDate ?? false,
-  })
+  const { options, defs } = resolveAll(opts)
   const entries: Entry[] = defs.map(createEntry)
   const selector = createSelector(options)
   const resolver: Resolver = {

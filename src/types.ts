@@ -128,15 +128,15 @@ export interface ParamsSecretsOptions<FetchData extends Record<string, KeySpec> 
   ) => any
   /** Its configuration. */
   awsClientOptions?: Record<string, unknown>
-  /** An internal key holding credentials to build the client with (disables prefetch), as in middy. */
+  /** An internal key holding credentials to build the SDK clients with (disables prefetch), as in middy. */
   awsClientAssumeRole?: string
-  /** Wraps the client, e.g. `captureAWSv3Client` of X-Ray. */
+  /** Wraps each SDK client (Secrets Manager and SSM) once, e.g. `captureAWSv3Client` of X-Ray. */
   awsClientCapture?: (client: any) => any
   /** SSM client class for the SDK path (default `SSMClient`). */
   ssmAwsClient?: new (
     config: any,
   ) => any
-  /** Its configuration. */
+  /** Its configuration; with `awsClientAssumeRole`, those credentials apply to it too (these options win). */
   ssmAwsClientOptions?: Record<string, unknown>
   /** `'auto'` (default): the extension, the SDK when needed; `'extension'`: never the SDK; `'sdk'`: never the extension. */
   transport?: 'auto' | 'extension' | 'sdk'

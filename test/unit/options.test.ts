@@ -1,5 +1,6 @@
 import { sanitizeKey as middySanitizeKey } from '@middy/util'
 import { ParamsSecretsError } from '../../src/errors.ts'
+import { paramsSecretsValidateOptions } from '../../src/index.ts'
 import { normalizeKeys, parameter, sanitizeKey, secret, secretsManagerParam } from '../../src/keys.ts'
 import { expiresAtFor, resolveOptions } from '../../src/options.ts'
 
@@ -149,5 +150,17 @@ describe('keys', () => {
 
   it.each(['my-key', '1st', 'a.b.c', 'ok', 'x--y', 'ünï'])('sanitizes %s as @middy/util does', (key) => {
     expect(sanitizeKey(key)).toBe(middySanitizeKey(key))
+  })
+})
+
+describe('paramsSecretsValidateOptions', () => {
+  it('throws what the factory would, and builds nothing', () => {
+    expect(() =>
+      paramsSecretsValidateOptions({ fetchData: { db: 'prod/db' }, cacheExpiry: 60_000 }),
+    ).not.toThrow()
+    const error = rejects(() =>
+      paramsSecretsValidateOptions({ fetchData: { db: { secret: 'x', maxAge: 1.5 } } }),
+    )
+    expect(error.key).toBe('db')
   })
 })
