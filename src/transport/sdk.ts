@@ -41,9 +41,9 @@ const toBuffer = (bytes: Uint8Array | string): Buffer =>
     ? Buffer.from(bytes, 'base64')
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 
+// The SDK gives Dates; on the wire (and in mocks written like middy's tests) dates are epoch seconds.
 const toEpochMs = (date: unknown): number | undefined => {
-  if (!(date instanceof Date) && typeof date !== 'string' && typeof date !== 'number') return undefined
-  const ms = new Date(date).getTime()
+  const ms = date instanceof Date ? date.getTime() : typeof date === 'number' ? date * 1000 : Number.NaN
   return Number.isNaN(ms) ? undefined : ms
 }
 
@@ -200,7 +200,9 @@ export const createSdkTransport = (options: SdkTransportOptions): SdkTransport =
       throw sdkError(error, def, 'DescribeSecret')
     })
     const nextMs = output?.RotationEnabled === false ? undefined : toEpochMs(output?.NextRotationDate)
-    const changed = [toEpochMs(output?.LastRotatedDate), toEpochMs(output?.LastChangedDate)].filter(
+    // `LastRotationDate` is how middy's own tests spell `LastRotatedDate`: accept both.
+    const lastRotated = output?.LastRotatedDate ?? output?.LastRotationDate
+    const changed = [toEpochMs(lastRotated), toEpochMs(output?.LastChangedDate)].filter(
       (ms): ms is number => ms !== undefined,
     )
     return {
