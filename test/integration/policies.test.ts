@@ -10,7 +10,11 @@ import { eventually, lambdaContext, manualClock } from '../helpers/lambda.ts'
 const TOKEN = 'policy-token'
 const T0 = 5_000_000
 
-describe('policies', () => {
+// Both servers: the Lambda layer (generic 400s) and the Secrets Manager Agent (AWS JSON errors).
+describe.each([
+  ['layer', 'ExtensionRequestFailed'],
+  ['agent', 'AccessDeniedException'],
+] as const)('policies (%s profile)', (profile, deniedCode) => {
   let emu: ExtensionEmulator
   const closers: Array<() => Promise<void>> = []
   const clock = manualClock(T0)
@@ -21,6 +25,7 @@ describe('policies', () => {
     events = []
     // TTL 0: the layer's own cache is off here, so the store's changes are visible at once.
     emu = await startExtensionEmulator({
+      profile,
       token: TOKEN,
       secrets: { s: 'v1', other: 'o1' },
       ttlSeconds: { secrets: 0 },
@@ -139,7 +144,7 @@ describe('policies', () => {
       emu.denyAccess('secret', 's')
       clock.set(T0 + 1000)
       expect(await invoke()).toBe('v1')
-      await eventually(() => events.some((e) => e.background && e.errorCode === 'ExtensionRequestFailed'))
+      await eventually(() => events.some((e) => e.background && e.errorCode === deniedCode))
       clock.set(T0 + 1001)
       expect(await invoke()).toBe('v1')
       await eventually(() => emu.requests.length === 3)
@@ -153,13 +158,13 @@ describe('policies', () => {
       emu.denyAccess('secret', 's')
       clock.set(T0 + 1000)
       expect(await invoke()).toBe('v1')
-      expect(events.at(-1)).toMatchObject({ key: 's', source: 'stale', errorCode: 'ExtensionRequestFailed' })
+      expect(events.at(-1)).toMatchObject({ key: 's', source: 'stale', errorCode: deniedCode })
       clock.set(T0 + 1499)
       expect(await invoke()).toBe('v1')
       // it retried on each invocation
       expect(emu.requests).toHaveLength(3)
       clock.set(T0 + 1500)
-      await expect(invoke()).rejects.toMatchObject({ code: 'ExtensionRequestFailed', key: 's' })
+      await expect(invoke()).rejects.toMatchObject({ code: deniedCode, key: 's' })
     })
 
     it('serves the new value once the refresh succeeds again', async () => {
@@ -184,7 +189,7 @@ describe('policies', () => {
       clock.set(T0 + 99)
       expect(await invoke()).toBe('v1')
       clock.set(T0 + 100)
-      await expect(invoke()).rejects.toMatchObject({ code: 'ExtensionRequestFailed' })
+      await expect(invoke()).rejects.toMatchObject({ code: deniedCode })
     })
   })
 
