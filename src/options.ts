@@ -20,7 +20,8 @@ export interface ResolvedOptions {
   transport: 'auto' | 'extension' | 'sdk'
   extension: {
     port: number
-    token: string | undefined
+    /** read at each request: a SnapStart restore or a long-lived process may change the variables */
+    token: () => string | undefined
     timeoutMs: number
     refreshNow: boolean
     connections: number
@@ -143,7 +144,7 @@ const resolveExtension = (value: unknown, env: NodeJS.ProcessEnv): ResolvedOptio
   checkType('extension.refreshNow', ext.refreshNow, 'boolean')
   return {
     port,
-    token: ext.token ?? resolveToken(env),
+    token: ext.token !== undefined ? () => ext.token : () => resolveToken(env),
     timeoutMs,
     refreshNow: ext.refreshNow ?? false,
     connections,

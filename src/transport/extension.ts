@@ -14,7 +14,8 @@ import type { FetchContext, Transport, Upstream } from './types.ts'
 /** How the transport reaches the extension. */
 export interface ExtensionTransportOptions {
   port: number
-  token: string
+  /** read at each request */
+  token: () => string | undefined
   timeoutMs: number
   /** send `refreshNow=true` on a forced refresh: only the agent understands it */
   refreshNow: boolean
@@ -123,11 +124,11 @@ export const createExtensionTransport = (options: ExtensionTransportOptions): Tr
     }
     return pool
   }
-  const headers = { [TOKEN_HEADER]: options.token }
 
   const fetchOnce = async (def: KeyDef, path: string): Promise<RawResponse> => {
     const p = await getPool()
     try {
+      const headers = { [TOKEN_HEADER]: options.token() ?? '' }
       return await send(p, { origin, path, method: 'GET', headers }, options.timeoutMs)
     } catch (error) {
       throw networkError(def, error, options.timeoutMs)

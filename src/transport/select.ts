@@ -42,8 +42,8 @@ export const createSelector = (options: ResolvedOptions) => {
     sdk ??= createSdkTransport(options.sdk)
     return sdk
   }
-  const getExt = (token: string) => {
-    ext ??= createExtensionTransport({ ...extension, token })
+  const getExt = () => {
+    ext ??= createExtensionTransport(extension)
     return ext
   }
 
@@ -62,8 +62,8 @@ export const createSelector = (options: ResolvedOptions) => {
     }
   }
 
-  const viaExtension = async (def: KeyDef, ctx: SelectContext, token: string): Promise<Served> => {
-    const transport = getExt(token)
+  const viaExtension = async (def: KeyDef, ctx: SelectContext): Promise<Served> => {
+    const transport = getExt()
     const deadline =
       options.now() + Math.min(NOT_READY_WINDOW_MS, Math.max(0, remainingMs(ctx) - NOT_READY_RESERVE_MS))
     for (;;) {
@@ -80,8 +80,7 @@ export const createSelector = (options: ResolvedOptions) => {
 
   const fetch = async (def: KeyDef, ctx: SelectContext): Promise<Served> => {
     if (mode === 'sdk') return viaSdk(def, ctx)
-    const token = extension.token
-    if (token === undefined) {
+    if (extension.token() === undefined) {
       if (mode === 'auto') return viaSdk(def, ctx)
       throw new ParamsSecretsError(
         `No token for the extension (key "${def.key}"): set extension.token, or AWS_TOKEN, AWS_SESSION_TOKEN or AWS_CONTAINER_AUTHORIZATION_TOKEN`,
@@ -101,7 +100,7 @@ export const createSelector = (options: ResolvedOptions) => {
       }
     }
     try {
-      return await viaExtension(def, ctx, token)
+      return await viaExtension(def, ctx)
     } catch (error) {
       if (mode !== 'auto' || !(error instanceof ParamsSecretsError)) throw error
       if (isRefused(error)) {

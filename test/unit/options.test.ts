@@ -27,8 +27,9 @@ describe('options', () => {
       cacheExpiry: -1,
       disablePrefetch: false,
       transport: 'auto',
-      extension: { port: 2773, token: undefined, timeoutMs: 3000, refreshNow: false, connections: 3 },
+      extension: { port: 2773, timeoutMs: 3000, refreshNow: false, connections: 3 },
     })
+    expect(o.extension.token()).toBeUndefined()
   })
 
   it('takes the port from the option, then PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, then 2773', () => {
@@ -48,12 +49,15 @@ describe('options', () => {
   })
 
   it('picks the token as the agent does: AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN', () => {
-    expect(resolveOptions({}, { AWS_CONTAINER_AUTHORIZATION_TOKEN: 'c' }).extension.token).toBe('c')
+    expect(resolveOptions({}, { AWS_CONTAINER_AUTHORIZATION_TOKEN: 'c' }).extension.token()).toBe('c')
     expect(
-      resolveOptions({}, { AWS_SESSION_TOKEN: 's', AWS_CONTAINER_AUTHORIZATION_TOKEN: 'c' }).extension.token,
+      resolveOptions(
+        {},
+        { AWS_SESSION_TOKEN: 's', AWS_CONTAINER_AUTHORIZATION_TOKEN: 'c' },
+      ).extension.token(),
     ).toBe('s')
-    expect(resolveOptions({}, { AWS_TOKEN: 't', AWS_SESSION_TOKEN: 's' }).extension.token).toBe('t')
-    expect(resolveOptions({ extension: { token: 'x' } }, { AWS_TOKEN: 't' }).extension.token).toBe('x')
+    expect(resolveOptions({}, { AWS_TOKEN: 't', AWS_SESSION_TOKEN: 's' }).extension.token()).toBe('t')
+    expect(resolveOptions({ extension: { token: 'x' } }, { AWS_TOKEN: 't' }).extension.token()).toBe('x')
   })
 
   it.each([
@@ -162,5 +166,15 @@ describe('paramsSecretsValidateOptions', () => {
       paramsSecretsValidateOptions({ fetchData: { db: { secret: 'x', maxAge: 1.5 } } }),
     )
     expect(error.key).toBe('db')
+  })
+})
+
+describe('token', () => {
+  it('is read at each request, so a token set after construction (SnapStart restore) is used', () => {
+    const env: NodeJS.ProcessEnv = {}
+    const o = resolveOptions({}, env)
+    expect(o.extension.token()).toBeUndefined()
+    env.AWS_CONTAINER_AUTHORIZATION_TOKEN = 'restored'
+    expect(o.extension.token()).toBe('restored')
   })
 })
