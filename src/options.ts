@@ -3,6 +3,7 @@
  * `ParamsSecretsError` with code `InvalidOptions` naming the option (and key) at fault.
  */
 import { invalidOptions } from './errors.ts'
+import type { SdkTransportOptions } from './transport/sdk-clients.ts'
 import type { ExtensionOptions, ParamsSecretsOptions } from './types.ts'
 
 const DAY_MS = 86_400_000
@@ -28,15 +29,7 @@ export interface ResolvedOptions {
   }
   onEvent: ParamsSecretsOptions['onEvent']
   now: () => number
-  sdk: Pick<
-    ParamsSecretsOptions,
-    | 'AwsClient'
-    | 'awsClientOptions'
-    | 'awsClientAssumeRole'
-    | 'awsClientCapture'
-    | 'ssmAwsClient'
-    | 'ssmAwsClientOptions'
-  >
+  sdk: SdkTransportOptions
 }
 
 const topLevel = new Set([
