@@ -2,6 +2,7 @@
  * The factory: options -> keys -> cache + transport; the prefetch at module load; `before`
  * (values onto `request.internal` and `context`), `onError` (refreshOnError), `invalidate`, `close`.
  */
+import { createAssigner, createInternalFactory, isEmpty } from './assign.ts'
 import { createClearCacheBridge, createEntry, type Entry, invalidateEntry } from './cache.ts'
 import { createEmitter } from './events.ts'
 import { type KeyDef, normalizeKeys } from './keys.ts'
@@ -93,37 +94,39 @@ export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> =
     if (setToContext) request.context[def.contextKey] = value
   }
 
-  const resolvePending = async (request: MiddyRequest, pending: number[], at: number): Promise<void> => {
+  // Some key is not fresh: every key goes through its policy (fresh ones resolve at once).
+  const resolveAllKeys = async (request: MiddyRequest, at: number): Promise<void> => {
     const results = await Promise.allSettled(
-      pending.map((i) => resolveKey(resolver, defs[i]!, entries[i]!, request, at)),
+      defs.map((def, i) => resolveKey(resolver, def, entries[i]!, request, at)),
     )
     let failure: unknown
-    results.forEach((result, n) => {
-      const i = pending[n]!
+    results.forEach((result, i) => {
       if (result.status === 'fulfilled') assign(request, defs[i]!, result.value)
       else failure ??= result.reason
     })
     if (failure !== undefined) throw failure
   }
 
+  const assignInternal = createAssigner(defs.map((def) => def.key))
+  const createInternal = createInternalFactory(defs.map((def) => def.key))
+  const assignContext = createAssigner(defs.map((def) => def.contextKey))
+
   const before = (request: MiddyRequest): Promise<void> | undefined => {
     if (!bridge.loaded) return bridge.loading.then(() => before(request))
     if (bridge.wasCleared()) invalidate()
     const at = now()
-    let pending: number[] | undefined
-    // The warm path: fresh values are copied with no promise and no allocation.
-    for (let i = 0; i < defs.length; i++) {
+    for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!
-      if (entry.hasValue && at < entry.expiresAt) {
-        const def = defs[i]!
-        assign(request, def, entry.value)
-        emit?.(def, 'cache', { durationMs: 0, attempts: 0 })
-      } else {
-        pending ??= []
-        pending.push(i)
-      }
+      if (!(entry.hasValue && at < entry.expiresAt)) return resolveAllKeys(request, at)
     }
-    return pending === undefined ? undefined : resolvePending(request, pending, at)
+    // The warm path: every value is fresh; copied with no promise and no allocation.
+    // When no middleware before this one wrote to internal, a fast-mode replacement is cheaper
+    // than filling middy's dictionary-mode one.
+    if (isEmpty(request.internal)) request.internal = createInternal(entries)
+    else assignInternal(request.internal, entries)
+    if (setToContext) assignContext(request.context, entries)
+    if (emit !== undefined) for (const def of defs) emit(def, 'cache', { durationMs: 0, attempts: 0 })
+    return undefined
   }
 
   const middleware: ParamsSecretsMiddleware<TOptions> = {

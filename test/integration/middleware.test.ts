@@ -91,6 +91,34 @@ describe('middleware', () => {
     expect(got).toEqual({ user: 'app', all: { username: 'app', password: 'pw-1' } })
   })
 
+  it('keeps what earlier middlewares put on internal, and internal inherits nothing on warm invocations', async () => {
+    const seen: Array<Record<string, unknown>> = []
+    const handler = middy(async () => undefined)
+      .before((request) => {
+        if ((request.event as { seed?: boolean }).seed)
+          (request.internal as Record<string, unknown>).earlier = 'kept'
+      })
+      .use(use({ fetchData: { db: 'db', key: 'api-key' }, disablePrefetch: true }))
+      .before(async (request) => {
+        const internal = request.internal as Record<string, unknown>
+        seen.push({
+          ...(await getInternal(true, request)),
+          toString: 'toString' in internal,
+          constructor: 'constructor' in internal,
+        })
+      })
+    await handler({}, lambdaContext())
+    await handler({}, lambdaContext())
+    await handler({ seed: true }, lambdaContext())
+    const values = {
+      db: { username: 'app', password: 'pw-1' },
+      key: 'plain-api-key',
+      toString: false,
+      constructor: false,
+    }
+    expect(seen).toEqual([values, values, { ...values, earlier: 'kept' }])
+  })
+
   it('prefetches at module load, so the first invocation sends nothing more', async () => {
     const mw = use({ fetchData: { db: 'db', flags: parameter('/app/flags') } })
     const handler = middy(async () => undefined).use(mw)
