@@ -53,7 +53,7 @@ export class ParamsSecretsError extends Error {
   readonly code: ParamsSecretsErrorCode
   /** Where it failed. */
   readonly source: ErrorSource
-  /** The `fetchData` key (or, for options, the option path) at fault. */
+  /** The `fetchData` key at fault; undefined for an instance-wide option or failure. */
   readonly key: string | undefined
   /** The HTTP status of the answer, when there was one. */
   readonly status: number | undefined

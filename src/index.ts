@@ -1,4 +1,6 @@
 /**
+ * @module middy-params-secrets
+ *
  * middy-params-secrets: a Middy middleware for Secrets Manager secrets and SSM parameters through
  * the AWS Parameters and Secrets Lambda Extension, with per-key refresh policies and an SDK fallback.
  */

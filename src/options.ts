@@ -156,6 +156,7 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
   checkType('disablePrefetch', o.disablePrefetch, 'boolean')
   checkType('cacheKey', o.cacheKey, 'string')
   checkType('awsClientAssumeRole', o.awsClientAssumeRole, 'string')
+  checkType('cacheMaxSize', o.cacheMaxSize, 'number')
   for (const fn of ['AwsClient', 'ssmAwsClient', 'awsClientCapture', 'onEvent', 'now'] as const) {
     checkType(fn, o[fn], 'function')
   }
@@ -172,6 +173,14 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
     checkAge(undefined, `cacheKeyExpiry.${name}`, age)
   }
   const cacheExpiry = checkAge(undefined, 'cacheExpiry', o.cacheKeyExpiry?.[cacheKey] ?? o.cacheExpiry ?? -1)
+  // DescribeSecret has no extension route: the rotation date needs the SDK, which 'extension' forbids.
+  if (o.transport === 'extension' && o.fetchRotationDate !== undefined && o.fetchRotationDate !== false) {
+    throw invalidOptions(
+      undefined,
+      'fetchRotationDate',
+      "needs the AWS SDK (DescribeSecret), which transport: 'extension' never uses",
+    )
+  }
   return {
     setToContext: o.setToContext ?? false,
     cacheKey,

@@ -10,7 +10,7 @@ import type { KeyDef } from './keys.ts'
 import { expiresAtFor } from './options.ts'
 import { canServeStale, decide } from './policy.ts'
 import type { RotationSchedule } from './transport/sdk.ts'
-import type { SelectContext, Selector } from './transport/select.ts'
+import type { SelectContext, Selector, Served } from './transport/select.ts'
 import type { FetchContext } from './transport/types.ts'
 
 /** What the resolver shares across keys of one middleware instance. */
@@ -54,24 +54,26 @@ export const startFetch = (
   const force = entry.forceNext
   const t0 = performance.now()
   const ctx: SelectContext = { force, prefetch: mode.prefetch, ...(request === undefined ? {} : { request }) }
-  const promise = r.selector.fetch(def, ctx).then(
-    async (served) => {
+  const details = (attempts: number) => ({
+    durationMs: performance.now() - t0,
+    attempts,
+    ...(mode.background ? { background: true } : {}),
+    ...(force ? { forced: true } : {}),
+  })
+  const run = async (): Promise<unknown> => {
+    let served: Served | undefined
+    try {
+      served = await r.selector.fetch(def, ctx)
       const value = decodeValue(def, served, served.source)
       const expiresAt = def.fetchRotationDate
         ? rotationExpiry(def, await r.selector.rotationSchedule(def, ctx), startedAt)
         : expiresAtFor(def.maxAge, startedAt)
       if (storeValue(entry, gen, value, expiresAt) && force) entry.forceNext = false
-      r.emit?.(def, served.source, {
-        durationMs: performance.now() - t0,
-        attempts: served.attempts,
-        ...(mode.background ? { background: true } : {}),
-        ...(force ? { forced: true } : {}),
-      })
+      r.emit?.(def, served.source, details(served.attempts))
       return value
-    },
-    (error: unknown) => {
-      // A not-ready prefetch records nothing: the first invocation fetches the key.
-      if (!(mode.prefetch && errorCodeOf(error) === 'ExtensionNotReady')) {
+    } catch (error) {
+      // A prefetch failure never holds the first invocation back: it fetches the key again.
+      if (!mode.prefetch) {
         entry.lastError = error
         if (isThrottle(error)) {
           entry.backoffAttempt++
@@ -82,17 +84,15 @@ export const startFetch = (
           entry.backoffUntil = r.now() + capMs / 2 + Math.random() * (capMs / 2)
         }
       }
-      const source = error instanceof ParamsSecretsError && error.source === 'sdk' ? 'sdk' : 'extension'
-      r.emit?.(def, source, {
-        durationMs: performance.now() - t0,
-        attempts: (error as ParamsSecretsError).attempts ?? 1,
+      const source = error instanceof ParamsSecretsError ? error.source : served?.source
+      r.emit?.(def, source === 'sdk' ? 'sdk' : 'extension', {
+        ...details(served?.attempts ?? (error as ParamsSecretsError).attempts ?? 1),
         errorCode: errorCodeOf(error),
-        ...(mode.background ? { background: true } : {}),
-        ...(force ? { forced: true } : {}),
       })
       throw error
-    },
-  )
+    }
+  }
+  const promise = run()
   entry.inflight = { promise, startedAt, prefetch: mode.prefetch, background: mode.background, gen }
   const settle = () => {
     if (entry.inflight?.gen === gen) entry.inflight = undefined

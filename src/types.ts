@@ -118,6 +118,8 @@ export interface ParamsSecretsOptions<FetchData extends Record<string, KeySpec> 
   cacheExpiry?: number
   /** middy-compatible: `{ [cacheKey]: ms }` overrides `cacheExpiry` for the instance with that cacheKey. */
   cacheKeyExpiry?: Record<string, number>
+  /** middy 7's bound on its process-wide cache: accepted for drop-in, unused (one entry per key here). */
+  cacheMaxSize?: number
   /** Don't fetch at module load; default `false`. */
   disablePrefetch?: boolean
   /** Expire secrets at their next rotation date (DescribeSecret; needs the SDK): `true` or `{ [key]: true }`. */

@@ -3,11 +3,12 @@
  * Parameters and Secrets Lambda Extension, over real HTTP on 127.0.0.1, so the handler runs exactly
  * as deployed: no mocks, no AWS account.
  */
-import type { Context } from 'aws-lambda'
 import { ParamsSecretsError } from 'middy-params-secrets'
 import { type ExtensionEmulator, startExtensionEmulator } from 'middy-params-secrets/testing'
 
-const context = { getRemainingTimeInMillis: () => 3000 } as Context
+// The handler's context type includes the values the middleware adds.
+type HandlerContext = Parameters<typeof import('./handler.js').handler>[1]
+const context = { getRemainingTimeInMillis: () => 3000 } as HandlerContext
 const savedEnv = { ...process.env }
 
 let emulator: ExtensionEmulator

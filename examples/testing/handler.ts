@@ -20,9 +20,9 @@ export const secrets = paramsSecrets({
   setToContext: true,
 })
 
-export const handler = middy()
+export const handler = middy<{ name?: string }>()
   .use(secrets)
-  .handler(async (event: { name?: string }, context) => {
+  .handler(async (event, context) => {
     const greeting = context.flags.beta ? 'Welcome to the beta' : 'Hello'
     // Use the credentials; never return or log them.
     return { greeting: `${greeting}, ${event.name ?? 'world'}`, dbUser: context.db.username }

@@ -8,7 +8,7 @@
  * const emulator = await startExtensionEmulator({ token: 't', secrets: { db: 'pw' } })
  * await emulator.close()
  * ```
- * @module
+ * @module middy-params-secrets/testing
  */
 export { startExtensionEmulator } from './emulator.ts'
 export type {

@@ -36,6 +36,9 @@ const remainingMs = (ctx: FetchContext): number =>
 export const createSelector = (options: ResolvedOptions) => {
   const { transport: mode, extension } = options
   let absentUntil = 0
+  // Refused at module load: trusted for the rest of INIT only. The Secrets Manager Agent packaged
+  // as an extension listens only from the first invoke, so the first invocation probes again.
+  let absentDuringInit = false
   let ext: Transport | undefined
   let sdk: ReturnType<typeof createSdkTransport> | undefined
   const getSdk = () => {
@@ -88,7 +91,7 @@ export const createSelector = (options: ResolvedOptions) => {
       )
     }
     if (mode === 'auto') {
-      if (options.now() < absentUntil) return viaSdk(def, ctx)
+      if (options.now() < absentUntil || (ctx.prefetch && absentDuringInit)) return viaSdk(def, ctx)
       // The layer cannot skip its own cache: a forced refresh goes to the service directly. If the
       // SDK cannot serve (not installed, no credentials locally...), the layer's value is better than none.
       if (ctx.force && !extension.refreshNow) {
@@ -104,7 +107,8 @@ export const createSelector = (options: ResolvedOptions) => {
     } catch (error) {
       if (mode !== 'auto' || !(error instanceof ParamsSecretsError)) throw error
       if (isRefused(error)) {
-        absentUntil = options.now() + REPROBE_MS
+        if (ctx.prefetch) absentDuringInit = true
+        else absentUntil = options.now() + REPROBE_MS
         return viaSdk(def, ctx)
       }
       // The prefetch leaves a not-ready key to the first invocation: the layer is there.

@@ -350,6 +350,61 @@ describe('transports', () => {
     })
   })
 
+  describe('prefetch failures never fail the first invocation', () => {
+    it('the agent packaged as an extension: refused at module load, served by it from the first invocation', async () => {
+      world = await startWorld({ profile: 'agent', secrets: SECRETS, ready: false })
+      const { invoke, events } = world.middleware({
+        extension: { refreshNow: true },
+        fetchData: { db: 'db', bin: 'bin' },
+        setToContext: true,
+      })
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      // refused during INIT: the SDK prefetched the keys
+      expect(events.map((e) => e.source)).toEqual(['sdk', 'sdk'])
+      world.emu.ready()
+      world.emu.putSecret('db', '{"password":"from-agent"}')
+      const mwOther = world.middleware({
+        extension: { refreshNow: true },
+        fetchData: { db: 'db' },
+        setToContext: true,
+        disablePrefetch: true,
+      })
+      expect((await invoke()).db).toEqual({ password: 'pw-1' })
+      // a key fetched at the first invocation goes to the agent, now listening
+      expect((await mwOther.invoke()).db).toEqual({ password: 'from-agent' })
+      expect(mwOther.events.at(-1)).toMatchObject({ source: 'extension' })
+    })
+
+    it('a throttled prefetch does not put the key in backoff for the first invocation', async () => {
+      world = await startWorld({ secrets: SECRETS })
+      await world.emu.pause()
+      world.aws.throttle(1)
+      const { invoke, events } = world.middleware({ fetchData: { db: 'db' }, setToContext: true })
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(events[0]).toMatchObject({ errorCode: 'ThrottlingException' })
+      expect((await invoke()).db).toEqual({ password: 'pw-1' })
+    })
+
+    it('emits an event for a value that fails to decode (json: true)', async () => {
+      world = await startWorld({ secrets: { text: 'not json' } })
+      const { invoke, events } = world.middleware({
+        fetchData: { t: secret('text', { json: true }) },
+        disablePrefetch: true,
+      })
+      await expect(invoke()).rejects.toMatchObject({ code: 'InvalidJson', key: 't' })
+      expect(events).toEqual([
+        expect.objectContaining({ key: 't', source: 'extension', errorCode: 'InvalidJson' }),
+      ])
+    })
+
+    it("refuses fetchRotationDate with transport 'extension' at construction", async () => {
+      world = await startWorld({ secrets: SECRETS })
+      expect(() =>
+        world.middleware({ transport: 'extension', fetchData: { db: 'db' }, fetchRotationDate: true }),
+      ).toThrow(expect.objectContaining({ code: 'InvalidOptions' }))
+    })
+  })
+
   describe('tokens and values', () => {
     it("with no token at all, 'auto' uses the SDK", async () => {
       world = await startWorld({ secrets: SECRETS })
