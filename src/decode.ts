@@ -14,8 +14,9 @@ const protectProto = (key: string, value: unknown): unknown =>
     : value
 
 const parse = (text: string): unknown =>
-  // The reviver costs a few times the parse; only texts that could carry such a key pay it.
-  text.includes('__proto__') || text.includes('constructor')
+  // The reviver costs a few times the parse; only texts that could carry such a key pay it
+  // (spelled out, or hidden in a \u escape).
+  text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')
     ? JSON.parse(text, protectProto)
     : JSON.parse(text)
 

@@ -69,6 +69,18 @@ export class ParamsSecretsError extends Error {
     this.attempts = undefined
   }
 
+  /**
+   * A copy with the same fields and cause. Invocations that share one failed fetch each get their
+   * own copy, so what one invocation's error handling adds to it (a request id, a "reported" flag)
+   * never reaches another.
+   */
+  copy(): ParamsSecretsError {
+    const { code, source, key, status, cause } = this
+    const copy = new ParamsSecretsError(this.message, { code, source, key, status, cause })
+    copy.attempts = this.attempts
+    return copy
+  }
+
   get [kParamsSecretsError](): true {
     return true
   }

@@ -64,6 +64,9 @@ export const sanitizeKey = (key: string): string =>
 const nonEmptyString = (key: string, option: string, value: unknown): string => {
   if (typeof value !== 'string' || value === '')
     throw invalidOptions(key, option, 'must be a non-empty string')
+  // A lone surrogate cannot be percent-encoded (URIError at every request): refuse it now.
+  if (!value.isWellFormed())
+    throw invalidOptions(key, option, 'must be well-formed Unicode (it holds a lone surrogate)')
   return value
 }
 
@@ -98,7 +101,7 @@ const normalizeSpec = (key: string, spec: unknown, defaults: KeyDefaults): KeyDe
   if (spec.version !== undefined && spec.label !== undefined) {
     throw invalidOptions(key, 'version', 'and label are exclusive: give one')
   }
-  if (spec.version !== undefined && (!Number.isInteger(spec.version) || (spec.version as number) < 1)) {
+  if (spec.version !== undefined && (!Number.isSafeInteger(spec.version) || (spec.version as number) < 1)) {
     throw invalidOptions(key, 'version', 'must be a whole number, 1 or more')
   }
   if (spec.withDecryption !== undefined && typeof spec.withDecryption !== 'boolean') {
@@ -150,7 +153,7 @@ export const normalizeKeys = (fetchData: unknown, defaults: KeyDefaults): KeyDef
   const entries = Object.entries(fetchData ?? {})
   if (isPlainObject(rotation)) {
     for (const [key, on] of Object.entries(rotation)) {
-      if (typeof on !== 'boolean' || !Object.hasOwn(fetchData as object, key)) {
+      if (typeof on !== 'boolean' || fetchData === undefined || !Object.hasOwn(fetchData, key)) {
         throw invalidOptions(key, 'fetchRotationDate', 'must name keys of fetchData, each with true or false')
       }
     }

@@ -4,6 +4,7 @@
  */
 import { createAssigner, createInternalFactory, isEmpty } from './assign.ts'
 import { createClearCacheBridge, createEntry, type Entry, invalidateEntry } from './cache.ts'
+import { ParamsSecretsError } from './errors.ts'
 import { createEmitter } from './events.ts'
 import { type KeyDef, normalizeKeys } from './keys.ts'
 import { resolveOptions } from './options.ts'
@@ -104,7 +105,7 @@ export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> =
       if (result.status === 'fulfilled') assign(request, defs[i]!, result.value)
       else failure ??= result.reason
     })
-    if (failure !== undefined) throw failure
+    if (failure !== undefined) throw failure instanceof ParamsSecretsError ? failure.copy() : failure
   }
 
   const assignInternal = createAssigner(defs.map((def) => def.key))

@@ -10,6 +10,7 @@ const DAY_MS = 86_400_000
 const DEFAULT_PORT = 2773
 const DEFAULT_TIMEOUT_MS = 3000
 const DEFAULT_CONNECTIONS = 3
+const MAX_TIMEOUT_MS = 900_000
 
 /** Options after defaults and environment, as the middleware uses them. Internal. */
 export interface ResolvedOptions {
@@ -123,11 +124,12 @@ const resolveExtension = (value: unknown, env: NodeJS.ProcessEnv): ResolvedOptio
     throw invalidOptions(undefined, 'extension.token', 'must be a non-empty string')
   }
   const timeoutMs = ext.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+  // A Lambda invocation lasts at most 15 minutes (and Node's timers overflow past 2^31 ms).
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
     throw invalidOptions(
       undefined,
       'extension.timeoutMs',
-      'must be a whole number of milliseconds, 1 or more',
+      `must be a whole number of ms from 1 to ${MAX_TIMEOUT_MS}`,
     )
   }
   const connections = ext.connections ?? DEFAULT_CONNECTIONS
@@ -172,7 +174,9 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
   for (const [name, age] of Object.entries(o.cacheKeyExpiry ?? {})) {
     checkAge(undefined, `cacheKeyExpiry.${name}`, age)
   }
-  const cacheExpiry = checkAge(undefined, 'cacheExpiry', o.cacheKeyExpiry?.[cacheKey] ?? o.cacheExpiry ?? -1)
+  const ownExpiry =
+    o.cacheKeyExpiry && Object.hasOwn(o.cacheKeyExpiry, cacheKey) ? o.cacheKeyExpiry[cacheKey] : undefined
+  const cacheExpiry = checkAge(undefined, 'cacheExpiry', ownExpiry ?? o.cacheExpiry ?? -1)
   // DescribeSecret has no extension route: the rotation date needs the SDK, which 'extension' forbids.
   if (o.transport === 'extension' && o.fetchRotationDate !== undefined && o.fetchRotationDate !== false) {
     throw invalidOptions(

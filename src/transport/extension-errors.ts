@@ -25,10 +25,14 @@ export const genericFailureMessage = (def: KeyDef): string =>
   'and look for the real error the layer logs in the function\'s CloudWatch log group. With transport: "auto" ' +
   'and the AWS SDK available, the middleware asks the service directly to name the error.'
 
-// The agent writes some JSON bodies by hand (a `"` in an AWS message breaks them): read `__type` alone.
+/** An AWS error code: `AccessDeniedException`, `ParameterNotFound`, `InternalFailure`, `TimeoutError`... */
+export const AWS_ERROR_CODE = /^[A-Z][A-Za-z]{1,100}(Exception|Error|Failure|NotFound|Fault)$/
+
+// The agent writes some JSON bodies by hand (a `"` in an AWS message breaks them): read `__type`
+// alone, and only when it is shaped like an AWS code (a body is never copied into an error).
 const awsErrorType = (body: string): string | undefined => {
-  const match = /"__type"\s*:\s*"([A-Za-z0-9_.#:-]{1,128})"/.exec(body)
-  return match?.[1]?.split('#').pop()
+  const type = /"__type"\s*:\s*"([A-Za-z0-9_.#:-]{1,128})"/.exec(body)?.[1]?.split('#').pop()
+  return type !== undefined && AWS_ERROR_CODE.test(type) ? type : undefined
 }
 
 /** A non-200 answer -> the error a user can act on. */

@@ -100,7 +100,8 @@ const send = (pool: Dispatcher, opts: Dispatcher.DispatchOptions, timeoutMs: num
     })
   })
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
+// Ref'd on purpose: an invocation waits on it, and an empty event loop would end the Lambda invocation.
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Exponential backoff with full jitter, so concurrent cold starts do not retry in step. */
 export const backoffMs = (attempt: number, baseMs = BACKOFF_BASE_MS): number =>
@@ -139,9 +140,10 @@ export const createExtensionTransport = (options: ExtensionTransportOptions): Tr
     async fetch(def: KeyDef, ctx: FetchContext): Promise<Upstream> {
       const path = requestPath(def, ctx.force, options.refreshNow)
       for (let attempt = 1; ; attempt++) {
-        let response: RawResponse
         try {
-          response = await fetchOnce(def, path)
+          const response = await fetchOnce(def, path)
+          if (response.status === 200) return { ...decodeBody(def, response.body), attempts: attempt }
+          throw extensionError(def, response.status, response.body)
         } catch (error) {
           if (attempt < MAX_ATTEMPTS && isRetryable(error)) {
             await sleep(backoffMs(attempt))
@@ -150,14 +152,6 @@ export const createExtensionTransport = (options: ExtensionTransportOptions): Tr
           if (error instanceof ParamsSecretsError) error.attempts = attempt
           throw error
         }
-        if (response.status === 200) return { ...decodeBody(def, response.body), attempts: attempt }
-        const error = extensionError(def, response.status, response.body)
-        if (attempt < MAX_ATTEMPTS && isRetryable(error)) {
-          await sleep(backoffMs(attempt))
-          continue
-        }
-        error.attempts = attempt
-        throw error
       }
     },
     async close() {

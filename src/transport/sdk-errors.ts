@@ -50,6 +50,27 @@ export const subject = (def: KeyDef, operation: SdkOperation): string =>
   `${service(operation)} ${operation} of ${nameOf(def)} for key '${def.key}'`
 
 /**
+ * The SDK error as a cause: its name, code, message and metadata, without the hidden `$response`
+ * (it holds the request's headers: the session token and the signature).
+ */
+const plainCopy = (error: unknown): Error => {
+  const e = error as {
+    name?: unknown
+    message?: unknown
+    __type?: unknown
+    $fault?: unknown
+    $metadata?: unknown
+  }
+  const copy = new Error(typeof e?.message === 'string' ? e.message : String(error))
+  copy.name = typeof e?.name === 'string' ? e.name : 'Error'
+  return Object.assign(copy, {
+    ...(e?.__type !== undefined && { __type: e.__type }),
+    ...(e?.$fault !== undefined && { $fault: e.$fault }),
+    ...(e?.$metadata !== undefined && { $metadata: e.$metadata }),
+  })
+}
+
+/**
  * Maps an SDK error to a `ParamsSecretsError` naming the key, the secret or parameter, the AWS code
  * and, for access and KMS errors, the permission to grant. The SDK error is the `cause`; AWS error
  * messages never echo values, and none is put in the message. A 2xx answer the SDK failed to read
@@ -80,7 +101,13 @@ export const sdkError = (
   }
   const code = awsErrorCode(error)
   const message = `${subject(def, operation)} failed: ${code}.${hint(code, def, operation)}`
-  return new ParamsSecretsError(message, { code, source: 'sdk', key: def.key, status, cause: error })
+  return new ParamsSecretsError(message, {
+    code,
+    source: 'sdk',
+    key: def.key,
+    status,
+    cause: plainCopy(error),
+  })
 }
 
 export const invalidResponse = (def: KeyDef, operation: SdkOperation, what: string): ParamsSecretsError =>

@@ -28,7 +28,8 @@ export interface SelectContext extends FetchContext {
 /** The raw value and the path that served it. */
 export type Served = Upstream & { source: 'extension' | 'sdk' }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
+// Ref'd on purpose: an invocation waits on it, and an empty event loop would end the Lambda invocation.
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 const remainingMs = (ctx: FetchContext): number =>
   ctx.request?.context?.getRemainingTimeInMillis?.() ?? Infinity
@@ -67,15 +68,21 @@ export const createSelector = (options: ResolvedOptions) => {
 
   const viaExtension = async (def: KeyDef, ctx: SelectContext): Promise<Served> => {
     const transport = getExt()
+    // Real time, not options.now(): a test clock that stands still must not make the window endless.
     const deadline =
-      options.now() + Math.min(NOT_READY_WINDOW_MS, Math.max(0, remainingMs(ctx) - NOT_READY_RESERVE_MS))
+      performance.now() + Math.min(NOT_READY_WINDOW_MS, Math.max(0, remainingMs(ctx) - NOT_READY_RESERVE_MS))
+    let earlier = 0
     for (;;) {
       try {
-        return { ...(await transport.fetch(def, ctx)), source: 'extension' }
+        const upstream = await transport.fetch(def, ctx)
+        return { ...upstream, attempts: earlier + upstream.attempts, source: 'extension' }
       } catch (error) {
+        if (!(error instanceof ParamsSecretsError)) throw error
+        error.attempts = earlier + (error.attempts ?? 1)
         // INIT: retrying inside it can never succeed; the first invocation retries briefly instead.
-        const notReady = error instanceof ParamsSecretsError && error.code === 'ExtensionNotReady'
-        if (!notReady || ctx.prefetch || options.now() + NOT_READY_STEP_MS > deadline) throw error
+        const retry = error.code === 'ExtensionNotReady' && !ctx.prefetch
+        if (!retry || performance.now() + NOT_READY_STEP_MS > deadline) throw error
+        earlier = error.attempts
         await sleep(NOT_READY_STEP_MS)
       }
     }
