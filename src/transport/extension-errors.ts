@@ -5,6 +5,7 @@
  */
 import { ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../keys.ts'
+import { REQUEST_TIMEOUT } from './connection.ts'
 
 export const NOT_READY_BODY = 'not ready to serve traffic, please wait'
 export const GENERIC_400_BODY = 'an unexpected error occurred while executing request'
@@ -88,8 +89,6 @@ export const extensionError = (def: KeyDef, status: number, body: string): Param
 }
 
 const CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED'])
-/** The code of our own per-request deadline. */
-export const REQUEST_TIMEOUT = 'MPS_REQUEST_TIMEOUT'
 const TIMEOUT_ERRORS = new Set([
   REQUEST_TIMEOUT,
   'UND_ERR_HEADERS_TIMEOUT',

@@ -1,14 +1,14 @@
 /**
- * The extension transport: HTTP/1.1 to 127.0.0.1:PORT with the token header, over a small
- * keep-alive undici pool. It maps every answer of the Lambda layer and of the Secrets Manager
+ * The extension transport: HTTP/1.1 to 127.0.0.1:PORT with the token header (see connection.ts
+ * for the HTTP client). It maps every answer of the Lambda layer and of the Secrets Manager
  * Agent (see EXTENSION-PROTOCOL.md) to a value or a `ParamsSecretsError`, and retries only what
  * is transient (429, 5xx, a reset connection).
  */
-import type { Dispatcher, Pool } from 'undici'
 import { ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../keys.ts'
+import { type Connection, createConnection, type RawResponse } from './connection.ts'
 import { decodeBody } from './extension-body.ts'
-import { extensionError, isRetryable, networkError, REQUEST_TIMEOUT } from './extension-errors.ts'
+import { extensionError, isRetryable, networkError } from './extension-errors.ts'
 import type { FetchContext, Transport, Upstream } from './types.ts'
 
 /** How the transport reaches the extension. */
@@ -25,16 +25,6 @@ export interface ExtensionTransportOptions {
 const TOKEN_HEADER = 'x-aws-parameters-secrets-token'
 const MAX_ATTEMPTS = 3
 const BACKOFF_BASE_MS = 10
-
-// Loaded on the first request, not at import: a handler that never reaches the extension pays nothing.
-let poolClass: Promise<typeof Pool> | undefined
-const loadPool = (): Promise<typeof Pool> => {
-  poolClass ??= import('undici/lib/dispatcher/pool.js').then(
-    (m) => m.default,
-    () => import('undici').then((m) => m.Pool),
-  )
-  return poolClass
-}
 
 /** Every value is form-decoded by the servers (`+` is a space), so each is percent-encoded in full. */
 export const requestPath = (def: KeyDef, force: boolean, refreshNow: boolean): string => {
@@ -54,52 +44,6 @@ export const requestPath = (def: KeyDef, force: boolean, refreshNow: boolean): s
   return path
 }
 
-interface RawResponse {
-  status: number
-  body: string
-}
-
-/**
- * Collects one response as text: no streams, one buffer per chunk. undici's own header and body
- * timeouts run on its coarse timers (about a second of resolution), so the budget is a native timer.
- */
-const send = (pool: Dispatcher, opts: Dispatcher.DispatchOptions, timeoutMs: number): Promise<RawResponse> =>
-  new Promise((resolve, reject) => {
-    let status = 0
-    const chunks: Buffer[] = []
-    let controller: { abort(reason: Error): void } | undefined
-    let timedOut: Error | undefined
-    const timer = setTimeout(() => {
-      timedOut = Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: REQUEST_TIMEOUT })
-      controller?.abort(timedOut)
-      reject(timedOut)
-    }, timeoutMs)
-    timer.unref()
-    pool.dispatch(opts, {
-      onRequestStart(c) {
-        controller = c
-        if (timedOut) c.abort(timedOut)
-      },
-      onResponseStart(_controller, statusCode) {
-        status = statusCode
-      },
-      onResponseData(_controller, chunk) {
-        chunks.push(chunk)
-      },
-      onResponseEnd() {
-        clearTimeout(timer)
-        resolve({
-          status,
-          body: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
-        })
-      },
-      onResponseError(_controller, error) {
-        clearTimeout(timer)
-        reject(error)
-      },
-    })
-  })
-
 // Ref'd on purpose: an invocation waits on it, and an empty event loop would end the Lambda invocation.
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -109,28 +53,12 @@ export const backoffMs = (attempt: number, baseMs = BACKOFF_BASE_MS): number =>
 
 /** A transport to the extension, plus `close()` for its connections. */
 export const createExtensionTransport = (options: ExtensionTransportOptions): Transport => {
-  const origin = `http://127.0.0.1:${options.port}`
-  let pool: Pool | undefined
-  let closed = false
-  const getPool = async (): Promise<Pool> => {
-    if (pool === undefined) {
-      const PoolClass = await loadPool()
-      pool ??= new PoolClass(origin, {
-        connections: options.connections,
-        pipelining: 1,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
-        connectTimeout: options.timeoutMs,
-      })
-    }
-    return pool
-  }
-
+  let connection: Connection | undefined
   const fetchOnce = async (def: KeyDef, path: string): Promise<RawResponse> => {
-    const p = await getPool()
+    connection ??= createConnection(options.port, options.connections, options.timeoutMs)
     try {
       const headers = { [TOKEN_HEADER]: options.token() ?? '' }
-      return await send(p, { origin, path, method: 'GET', headers }, options.timeoutMs)
+      return await connection.get(path, headers, options.timeoutMs)
     } catch (error) {
       throw networkError(def, error, options.timeoutMs)
     }
@@ -155,9 +83,7 @@ export const createExtensionTransport = (options: ExtensionTransportOptions): Tr
       }
     },
     async close() {
-      if (closed) return
-      closed = true
-      await pool?.close()
+      await connection?.close()
     },
   }
 }
