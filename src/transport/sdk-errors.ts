@@ -99,7 +99,9 @@ export const sdkError = (
     const message = `${subject(def, operation)} failed: the answer (status ${status}) could not be read.`
     return new ParamsSecretsError(message, { code: 'InvalidResponse', source: 'sdk', key: def.key, status })
   }
-  const code = awsErrorCode(error)
+  // The SDK's own request timeout gets the code the extension path gives a timeout.
+  const awsCode = awsErrorCode(error)
+  const code = awsCode === 'TimeoutError' ? 'Timeout' : awsCode
   const message = `${subject(def, operation)} failed: ${code}.${hint(code, def, operation)}`
   return new ParamsSecretsError(message, {
     code,

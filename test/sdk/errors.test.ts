@@ -75,7 +75,7 @@ describe('sdkError', () => {
       'InternalServerError',
     ],
     ['a Node.js code', { name: 'Error', code: 'ECONNREFUSED' }, 'ECONNREFUSED'],
-    ['the name of a non-AWS error', { name: 'TimeoutError' }, 'TimeoutError'],
+    ['the name of a non-AWS error', { name: 'CredentialsProviderError' }, 'CredentialsProviderError'],
     ['SdkError when nothing says more', { name: 'Error' }, 'SdkError'],
   ])('takes %s as the code', (_, fields, code) => {
     expect(sdkError(Object.assign(new Error('x'), fields), secretDef('s')).code).toBe(code)
@@ -103,5 +103,15 @@ describe('sdkError', () => {
       key: 'second',
       message: 'SDK missing',
     })
+  })
+})
+
+describe('sdkError: codes shared with the extension path', () => {
+  it("maps the SDK's own TimeoutError to Timeout, as the extension path names a timeout", () => {
+    const error = sdkError(
+      Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
+      secretDef('s', { key: 'k' }),
+    )
+    expect(error).toMatchObject({ code: 'Timeout', key: 'k', source: 'sdk' })
   })
 })
