@@ -7,7 +7,6 @@ import { ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../keys.ts'
 import { REQUEST_TIMEOUT } from './connection.ts'
 
-export const NOT_READY_BODY = 'not ready to serve traffic, please wait'
 export const GENERIC_400_BODY = 'an unexpected error occurred while executing request'
 
 const what = (def: KeyDef): string => `key "${def.key}" (${def.kind} ${def.id})`
@@ -39,6 +38,7 @@ const awsErrorType = (body: string): string | undefined => {
 /** A non-200 answer -> the error a user can act on. */
 export const extensionError = (def: KeyDef, status: number, body: string): ParamsSecretsError => {
   const text = body.trim()
+  // The layer's INIT-phase answer (`not ready to serve traffic, please wait`): the one 400 it tells apart.
   if (status === 400 && text.startsWith('not ready')) {
     return new ParamsSecretsError(`The extension is not ready yet (INIT phase) for ${what(def)}`, {
       code: 'ExtensionNotReady',

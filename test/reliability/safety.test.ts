@@ -7,7 +7,7 @@ import diagnosticsChannel from 'node:diagnostics_channel'
 import type { Socket } from 'node:net'
 import paramsSecrets, { ParamsSecretsError, secret } from '../../src/index.ts'
 import { startExtensionEmulator } from '../../src/testing/index.ts'
-import { lambdaContext } from '../helpers/lambda.ts'
+import { eventually, lambdaContext } from '../helpers/lambda.ts'
 import { startWorld, TOKEN, type World } from '../helpers/world.ts'
 import { runChild } from './run-child.ts'
 
@@ -238,6 +238,14 @@ describe('process safety', () => {
       })
       world.emu.inject({ delayMs: 20 })
       expect(await invokeOnce(mw)).toEqual({ a: 'va', b: 'vb', c: 'vc' })
+      // The first requests go through node:http, whose sockets close once undici's pool has
+      // loaded; fetch again until the pool holds open keep-alive sockets.
+      await eventually(() => {
+        mw.invalidate()
+        void invokeOnce(mw).catch(() => undefined)
+        return watch.sockets.some((s) => !s.destroyed && s.listenerCount('data') > 0)
+      })
+      await invokeOnce(mw)
       expect(watch.sockets.length).toBeGreaterThanOrEqual(1)
       expect(watch.sockets.some((s) => !s.destroyed)).toBe(true)
       await mw.close()
