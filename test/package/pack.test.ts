@@ -85,3 +85,73 @@ describe('package', () => {
     expect(problems).toEqual([])
   }, 60_000)
 })
+
+/**
+ * The peers' majors 6 and 7: the packed package, installed beside each, resolves values through
+ * the emulator from CommonJS and from ESM, and the consumer's own `clearCache` reaches it.
+ */
+describe.each(['6', '7'])('package with @middy/core and @middy/util %s', (major) => {
+  let dir: string
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), `mps-middy${major}-`))
+    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root })
+    const tarball = join(dir, JSON.parse(stdout)[0].filename)
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
+    await run(
+      'npm',
+      [
+        'install',
+        tarball,
+        `@middy/core@${major}`,
+        `@middy/util@${major}`,
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+      ],
+      { cwd: dir },
+    )
+  }, 180_000)
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  const invocation = (load: string) => `
+    ${load}
+    const emu = await startExtensionEmulator({ token: 't', secrets: { db: '{"user":"app"}' } })
+    const mw = paramsSecrets({ extension: { port: emu.port, token: 't' }, fetchData: { db: 'db' }, setToContext: true, cacheKey: 'pack' })
+    const handler = middy(async (_event, context) => context.db.user).use(mw)
+    const context = () => ({ getRemainingTimeInMillis: () => 3000 })
+    const seen = [await handler({}, context()), await handler({}, context())]
+    clearCache(['pack'])
+    seen.push(await handler({}, context()))
+    const requests = emu.requests.length
+    await mw.close()
+    await emu.close()
+    console.log(JSON.stringify({ seen, requests }))`
+
+  it('works from ESM', async () => {
+    const load = `
+      import middy from '@middy/core'
+      import { clearCache } from '@middy/util'
+      import paramsSecrets from 'middy-params-secrets'
+      import { startExtensionEmulator } from 'middy-params-secrets/testing'`
+    await writeFile(join(dir, 'invoke.mjs'), invocation(load))
+    const { stdout } = await run(node, ['invoke.mjs'], { cwd: dir })
+    expect(JSON.parse(stdout)).toEqual({ seen: ['app', 'app', 'app'], requests: 2 })
+  })
+
+  it('works from CommonJS', async () => {
+    // middy is ESM (7 only exports `import`): a CommonJS handler imports it; this package it requires.
+    const load = `
+      const { default: paramsSecrets } = require('middy-params-secrets')
+      const { startExtensionEmulator } = require('middy-params-secrets/testing')
+      const { default: middy } = await import('@middy/core')
+      const { clearCache } = await import('@middy/util')`
+    await writeFile(join(dir, 'invoke.cjs'), `(async () => {${invocation(load)}})()`)
+    const { stdout } = await run(node, ['invoke.cjs'], { cwd: dir })
+    expect(JSON.parse(stdout)).toEqual({ seen: ['app', 'app', 'app'], requests: 2 })
+  })
+})
