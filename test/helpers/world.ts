@@ -14,6 +14,17 @@ import { lambdaContext } from './lambda.ts'
 
 export const TOKEN = 'world-session-token'
 
+/** The query parameters the layer documents: nothing else may ever be sent to it. */
+export const DOCUMENTED_QUERY = new Set([
+  'secretId',
+  'versionId',
+  'versionStage',
+  'name',
+  'version',
+  'label',
+  'withDecryption',
+])
+
 export interface WorldOptions extends Omit<EmulatorOptions, 'secrets' | 'parameters' | 'token'> {
   secrets?: Record<string, string | Uint8Array>
   parameters?: Record<string, string | { value: string; type?: 'String' | 'StringList' | 'SecureString' }>

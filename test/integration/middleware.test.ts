@@ -7,6 +7,7 @@ import type { ResolutionEvent } from '../../src/index.ts'
 import paramsSecrets, { ParamsSecretsError, parameter, secret } from '../../src/index.ts'
 import { type ExtensionEmulator, startExtensionEmulator } from '../../src/testing/index.ts'
 import { lambdaContext } from '../helpers/lambda.ts'
+import { DOCUMENTED_QUERY } from '../helpers/world.ts'
 
 const TOKEN = 'test-session-token'
 
@@ -149,19 +150,10 @@ describe('middleware', () => {
       }),
     )
     await handler({}, lambdaContext())
-    const allowed = new Set([
-      'secretId',
-      'versionId',
-      'versionStage',
-      'name',
-      'version',
-      'label',
-      'withDecryption',
-    ])
     for (const request of emu.requests) {
       expect(request.headers['x-aws-parameters-secrets-token']).toBe('[redacted]')
       expect(request.status).toBe(200)
-      for (const name of Object.keys(request.query)) expect(allowed.has(name)).toBe(true)
+      for (const name of Object.keys(request.query)) expect(DOCUMENTED_QUERY.has(name)).toBe(true)
     }
     expect(emu.requests.map((r) => r.query)).toEqual(
       expect.arrayContaining([

@@ -14,6 +14,17 @@ const run = promisify(execFile)
 const root = process.cwd()
 const node = process.execPath
 
+/** Packs the package into a fresh temp project and installs it there beside `peers`. */
+const packInto = async (prefix: string, peers: string[]): Promise<{ dir: string; tarball: string }> => {
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root })
+  const tarball = join(dir, JSON.parse(stdout)[0].filename)
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
+  const flags = ['--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts']
+  await run('npm', ['install', tarball, ...peers, ...flags], { cwd: dir })
+  return { dir, tarball }
+}
+
 describe('package', () => {
   let dir: string
   let tarball: string
@@ -21,24 +32,7 @@ describe('package', () => {
   beforeAll(async () => {
     if (!existsSync(join(root, 'dist/index.js')))
       throw new Error('dist/ is missing: run `npm run build` first')
-    dir = await mkdtemp(join(tmpdir(), 'mps-pack-'))
-    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root })
-    tarball = join(dir, JSON.parse(stdout)[0].filename)
-    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
-    await run(
-      'npm',
-      [
-        'install',
-        tarball,
-        '@middy/core@7',
-        '@middy/util@7',
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-        '--ignore-scripts',
-      ],
-      { cwd: dir },
-    )
+    ;({ dir, tarball } = await packInto('mps-pack-', ['@middy/core@7', '@middy/util@7']))
   }, 180_000)
 
   afterAll(async () => {
@@ -94,24 +88,7 @@ describe.each(['6', '7'])('package with @middy/core and @middy/util %s', (major)
   let dir: string
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), `mps-middy${major}-`))
-    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root })
-    const tarball = join(dir, JSON.parse(stdout)[0].filename)
-    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
-    await run(
-      'npm',
-      [
-        'install',
-        tarball,
-        `@middy/core@${major}`,
-        `@middy/util@${major}`,
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-        '--ignore-scripts',
-      ],
-      { cwd: dir },
-    )
+    ;({ dir } = await packInto(`mps-middy${major}-`, [`@middy/core@${major}`, `@middy/util@${major}`]))
   }, 180_000)
 
   afterAll(async () => {
