@@ -38,9 +38,9 @@ export const createAssigner = (names: readonly string[]): Assigner =>
     },
   )
 
-export const createInternalFactory = (names: readonly string[]): InternalFactory => {
-  const assign = createAssigner(names)
-  return generate(
+/** `assign` (from {@link createAssigner} over the same names) fills the fallback's object. */
+export const createInternalFactory = (names: readonly string[], assign: Assigner): InternalFactory =>
+  generate(
     () => {
       // Instances of a constructor whose prototype has no prototype: fast-mode objects that,
       // like middy's own `Object.create(null)`, resolve no inherited name (`toString`, `constructor`).
@@ -56,7 +56,6 @@ export const createInternalFactory = (names: readonly string[]): InternalFactory
       return internal
     },
   )
-}
 
 /** True when `target` has no enumerable key (middy's fresh `internal` when nothing came before). */
 export const isEmpty = (target: object): boolean => {

@@ -9,8 +9,6 @@ export interface Inflight {
   startedAt: number
   /** started at module load: an invocation must not inherit its failure */
   prefetch: boolean
-  /** a stale-while-revalidate refresh nobody waits for */
-  background: boolean
   gen: number
 }
 
@@ -26,7 +24,7 @@ export interface Entry {
   gen: number
   minGen: number
   storedGen: number
-  /** after an upstream throttle: no new upstream attempt before this time */
+  /** after an upstream throttle: no new upstream attempt before this time, and its error */
   backoffUntil: number
   backoffAttempt: number
   lastError: unknown
@@ -47,11 +45,11 @@ export const createEntry = (): Entry => ({
 })
 
 /** Drops the value; the next fetch is a forced refresh and results of fetches in flight are ignored. */
-export const invalidateEntry = (entry: Entry, force: boolean): void => {
+export const invalidateEntry = (entry: Entry): void => {
   entry.hasValue = false
   entry.value = undefined
   entry.expiresAt = 0
-  entry.forceNext ||= force
+  entry.forceNext = true
   entry.minGen = entry.gen + 1
   entry.inflight = undefined
   entry.backoffUntil = 0

@@ -78,7 +78,7 @@ export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> =
   const invalidate = (keys?: string | string[]): void => {
     const wanted = keys === undefined ? undefined : new Set(Array.isArray(keys) ? keys : [keys])
     defs.forEach((def, i) => {
-      if (wanted === undefined || wanted.has(def.key)) invalidateEntry(entries[i]!, true)
+      if (wanted === undefined || wanted.has(def.key)) invalidateEntry(entries[i]!)
     })
   }
 
@@ -109,7 +109,10 @@ export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> =
   }
 
   const assignInternal = createAssigner(defs.map((def) => def.key))
-  const createInternal = createInternalFactory(defs.map((def) => def.key))
+  const createInternal = createInternalFactory(
+    defs.map((def) => def.key),
+    assignInternal,
+  )
   const assignContext = createAssigner(defs.map((def) => def.contextKey))
 
   const before = (request: MiddyRequest): Promise<void> | undefined => {

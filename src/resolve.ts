@@ -72,17 +72,13 @@ export const startFetch = (
       r.emit?.(def, served.source, details(served.attempts))
       return value
     } catch (error) {
-      // A prefetch failure never holds the first invocation back: it fetches the key again.
-      if (!mode.prefetch) {
+      // A throttled key waits out a jittered backoff; but a prefetch failure never holds the first
+      // invocation back: it fetches the key again.
+      if (!mode.prefetch && isThrottle(error)) {
         entry.lastError = error
-        if (isThrottle(error)) {
-          entry.backoffAttempt++
-          const capMs = Math.min(
-            THROTTLE_BACKOFF_MAX_MS,
-            THROTTLE_BACKOFF_BASE_MS * 2 ** entry.backoffAttempt,
-          )
-          entry.backoffUntil = r.now() + capMs / 2 + Math.random() * (capMs / 2)
-        }
+        entry.backoffAttempt++
+        const capMs = Math.min(THROTTLE_BACKOFF_MAX_MS, THROTTLE_BACKOFF_BASE_MS * 2 ** entry.backoffAttempt)
+        entry.backoffUntil = r.now() + capMs / 2 + Math.random() * (capMs / 2)
       }
       const source = error instanceof ParamsSecretsError ? error.source : served?.source
       r.emit?.(def, source === 'sdk' ? 'sdk' : 'extension', {
@@ -93,7 +89,7 @@ export const startFetch = (
     }
   }
   const promise = run()
-  entry.inflight = { promise, startedAt, prefetch: mode.prefetch, background: mode.background, gen }
+  entry.inflight = { promise, startedAt, prefetch: mode.prefetch, gen }
   const settle = () => {
     if (entry.inflight?.gen === gen) entry.inflight = undefined
   }
@@ -103,12 +99,17 @@ export const startFetch = (
   return promise
 }
 
+/** The key's flight, unless there is none or a freeze left it hanging past `stuckAfterMs`. */
+const liveFlight = (r: Resolver, entry: Entry, now: number) =>
+  entry.inflight !== undefined && now - entry.inflight.startedAt <= r.stuckAfterMs
+    ? entry.inflight
+    : undefined
+
 /** Joins the key's flight, or starts one. An invocation never inherits a prefetch's failure. */
 const join = (r: Resolver, def: KeyDef, entry: Entry, request: Request, now: number): Promise<unknown> => {
-  const inflight = entry.inflight
-  if (inflight === undefined || now - inflight.startedAt > r.stuckAfterMs) {
+  const inflight = liveFlight(r, entry, now)
+  if (inflight === undefined)
     return startFetch(r, def, entry, request, { prefetch: false, background: false })
-  }
   if (!inflight.prefetch) return inflight.promise
   return inflight.promise.catch(() => join(r, def, entry, request, r.now()))
 }
@@ -118,7 +119,7 @@ const serveStale = (r: Resolver, def: KeyDef, entry: Entry, error: unknown): unk
   return entry.value
 }
 
-/** Resolves one key whose cached value is not fresh (the warm path handles fresh ones). */
+/** Resolves one key by its policy, when some key of the invocation is not fresh (else the warm path runs). */
 export const resolveKey = (
   r: Resolver,
   def: KeyDef,
@@ -138,8 +139,7 @@ export const resolveKey = (
     return Promise.reject(entry.lastError)
   }
   if (decision === 'revalidate') {
-    const inflight = entry.inflight
-    if (inflight === undefined || now - inflight.startedAt > r.stuckAfterMs) {
+    if (liveFlight(r, entry, now) === undefined) {
       startFetch(r, def, entry, request, { prefetch: false, background: true })
     }
     r.emit?.(def, 'stale', { durationMs: 0, attempts: 0, background: true })

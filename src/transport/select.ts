@@ -135,10 +135,6 @@ export const createSelector = (options: ResolvedOptions) => {
     fetch,
     /** the secret's rotation schedule (DescribeSecret, always through the SDK) */
     rotationSchedule: (def: KeyDef, ctx: FetchContext) => getSdk().rotationSchedule(def, ctx),
-    /** forget a remembered absence (tests) */
-    reprobe(): void {
-      absentUntil = 0
-    },
     async close(): Promise<void> {
       await Promise.all([ext?.close(), sdk?.close()])
     },

@@ -10,27 +10,18 @@
  * nothing else keeps this process alive; prints the outcome, or `loop-emptied` if the event loop
  * ran dry while the invocation was still pending (what the Lambda runtime answers as a null result).
  */
-const EVENTS = [
-  'unhandledRejection',
-  'uncaughtException',
-  'uncaughtExceptionMonitor',
-  'exit',
-  'beforeExit',
-  'SIGTERM',
-  'SIGINT',
-  'warning',
-] as const
-const listeners = () => Object.fromEntries(EVENTS.map((name) => [name, process.listenerCount(name)]))
+import { listenerCounts } from './process-listeners.ts'
+
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`)
 const lambdaContext = () => ({ getRemainingTimeInMillis: () => 10_000, awsRequestId: 'child' })
 
 const lifecycle = async () => {
-  const beforeImport = listeners()
+  const beforeImport = listenerCounts()
   const { default: paramsSecrets, parameter, secret } = await import('../../src/index.ts')
   const { startExtensionEmulator } = await import('../../src/testing/index.ts')
   const { startAwsJsonServer } = await import('../helpers/aws-json-server.ts')
   const { default: middy } = await import('@middy/core')
-  const afterImport = listeners()
+  const afterImport = listenerCounts()
 
   const secrets = { a: 'value-a', b: 'value-b' }
   const parameters = { '/p': 'value-p' }
@@ -80,13 +71,13 @@ const lifecycle = async () => {
   emu.denyAccess('parameter', '/p') // the layer's generic 400: the SDK answers
   await invoke()
   await new Promise((resolve) => setTimeout(resolve, 350))
-  const afterRun = listeners()
+  const afterRun = listenerCounts()
 
   await mw.close()
   await mw.close() // twice is fine
   await emu.close()
   await aws.close()
-  const afterClose = listeners()
+  const afterClose = listenerCounts()
   // sockets and servers finish closing over the next turns of the loop
   await new Promise((resolve) => setTimeout(resolve, 30))
   print({

@@ -9,6 +9,7 @@ import paramsSecrets, { ParamsSecretsError, secret } from '../../src/index.ts'
 import { startExtensionEmulator } from '../../src/testing/index.ts'
 import { eventually, lambdaContext } from '../helpers/lambda.ts'
 import { startWorld, TOKEN, type World } from '../helpers/world.ts'
+import { listenerCounts } from './process-listeners.ts'
 import { runChild } from './run-child.ts'
 
 /**
@@ -174,18 +175,6 @@ describe('host safety', () => {
 })
 
 describe('process safety', () => {
-  const EVENTS = [
-    'unhandledRejection',
-    'uncaughtException',
-    'uncaughtExceptionMonitor',
-    'exit',
-    'beforeExit',
-    'SIGTERM',
-    'SIGINT',
-    'warning',
-  ]
-  const listenerCounts = () => Object.fromEntries(EVENTS.map((name) => [name, process.listenerCount(name)]))
-
   it('installs no process-wide handler: building, invoking (faults, stale, SDK) and closing', async () => {
     const before = listenerCounts()
     const world = await startWorld({ secrets: { db: 'v1', other: 'o1' }, ttlSeconds: { secrets: 0 } })
