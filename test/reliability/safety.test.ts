@@ -228,12 +228,20 @@ describe('process safety', () => {
       world.emu.inject({ delayMs: 20 })
       expect(await invokeOnce(mw)).toEqual({ a: 'va', b: 'vb', c: 'vc' })
       // The first requests go through node:http, whose sockets close once undici's pool has
-      // loaded; fetch again until the pool holds open keep-alive sockets.
-      await eventually(() => {
-        mw.invalidate()
-        void invokeOnce(mw).catch(() => undefined)
-        return watch.sockets.some((s) => !s.destroyed && s.listenerCount('data') > 0)
-      })
+      // loaded; fetch again until the pool has connected (it keeps its sockets alive).
+      const poolSockets: unknown[] = []
+      const onPoolSocket = (message: unknown) => poolSockets.push(message)
+      diagnosticsChannel.subscribe('undici:client:connected', onPoolSocket)
+      try {
+        await eventually(() => {
+          mw.invalidate()
+          void invokeOnce(mw).catch(() => undefined)
+          return poolSockets.length > 0
+        }, 5000)
+      } finally {
+        diagnosticsChannel.unsubscribe('undici:client:connected', onPoolSocket)
+      }
+      mw.invalidate()
       await invokeOnce(mw)
       expect(watch.sockets.length).toBeGreaterThanOrEqual(1)
       expect(watch.sockets.some((s) => !s.destroyed)).toBe(true)
