@@ -23,6 +23,8 @@ export type ParamsSecretsErrorCode =
   | 'InvalidJson'
   | 'InvalidResponse'
   | 'SdkMissing'
+  | 'InvalidToken'
+  | 'Closed'
   | (string & {})
 
 /** Constructor fields of {@link ParamsSecretsError}. */
@@ -104,4 +106,13 @@ export const invalidOptions = (
       ? `Invalid option "${option}": ${problem}`
       : `Invalid option "${option}" of key "${key}": ${problem}`,
     { code: 'InvalidOptions', source: 'options', key },
+  )
+
+/** A resolution after (or cut by) `close()` of the middleware. */
+export const closedError = (key?: string): ParamsSecretsError =>
+  new ParamsSecretsError(
+    key === undefined
+      ? 'The middleware was closed (close() was called): create a new one to resolve values again'
+      : `Key "${key}" was not resolved: the middleware was closed (close() was called)`,
+    { code: 'Closed', source: 'extension', key },
   )

@@ -35,6 +35,8 @@ export interface KeyDef {
   refreshOnError?: ((error: unknown) => boolean) | undefined
   /** expire at the secret's next rotation date (DescribeSecret) */
   fetchRotationDate: boolean
+  /** a failure leaves the key undefined for that invocation instead of failing it */
+  optional?: boolean | undefined
 }
 
 const secretFields = new Set(['secret', 'versionId', 'versionStage', 'json', ...policyFields()])

@@ -2,13 +2,16 @@
  * The factory: options -> keys -> cache + transport; the prefetch at module load; `before`
  * (values onto `request.internal` and `context`), `onError` (refreshOnError), `invalidate`, `close`.
  */
-import { createAssigner, createInternalFactory, isEmpty } from './assign.ts'
-import { createClearCacheBridge, createEntry, type Entry, invalidateEntry } from './cache.ts'
-import { ParamsSecretsError } from './errors.ts'
-import { createEmitter } from './events.ts'
+import { createAssigner } from './assign.ts'
+import { createEntry, type Entry, invalidateEntry } from './cache.ts'
+import { createClearCacheBridge } from './cache-bridge.ts'
+import { closedError, ParamsSecretsError } from './errors.ts'
+import { callSafely, createEmitter } from './events.ts'
+import { dropFlight } from './flight.ts'
 import { type KeyDef, normalizeKeys } from './keys.ts'
 import { resolveOptions } from './options.ts'
-import { type Resolver, resolveKey, startFetch } from './resolve.ts'
+import { resolutionBudgetMs, STUCK_AFTER_TIMEOUTS } from './policy.ts'
+import { type Invocation, type Resolver, resolveKey, startFetch } from './resolve.ts'
 import { createSelector } from './transport/select.ts'
 import type { ParamsSecretsMiddleware, ParamsSecretsOptions } from './types.ts'
 
@@ -19,6 +22,8 @@ import type { ParamsSecretsMiddleware, ParamsSecretsOptions } from './types.ts'
  *
  * @example
  * ```ts
+ * import { paramsSecretsValidateOptions, secret } from 'middy-params-secrets'
+ *
  * paramsSecretsValidateOptions({ fetchData: { db: secret('prod/db', { maxAge: 60_000 }) } })
  * ```
  */
@@ -38,6 +43,16 @@ const resolveAll = (opts: ParamsSecretsOptions<any> | undefined) => {
 
 type MiddyRequest = { internal: Record<string, unknown>; context: Record<string, any>; error?: unknown }
 
+/** The Lambda context's remaining time; undefined when it is missing, throws, or is not a finite number. */
+const remainingMs = (context: Record<string, any> | undefined): number | undefined => {
+  try {
+    const ms: unknown = context?.getRemainingTimeInMillis?.()
+    return typeof ms === 'number' && Number.isFinite(ms) ? ms : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Resolves the secrets and parameters a handler declares before each invocation, onto
  * `request.internal[key]` and, with `setToContext: true`, `context[key]`.
@@ -47,15 +62,18 @@ type MiddyRequest = { internal: Record<string, unknown>; context: Record<string,
  * import middy from '@middy/core'
  * import paramsSecrets, { parameter, secret } from 'middy-params-secrets'
  *
- * export const handler = middy(async (event, context) => context.db.password).use(
- *   paramsSecrets({
- *     fetchData: {
- *       db: secret<{ username: string; password: string }>('prod/db'),
- *       flags: parameter<{ beta: boolean }>('/prod/flags', { maxAge: 60_000 }),
- *     },
- *     setToContext: true,
- *   }),
- * )
+ * type Db = { username: string; password: string }
+ * export const handler = middy()
+ *   .use(
+ *     paramsSecrets({
+ *       fetchData: {
+ *         db: secret<Db>('prod/db'),
+ *         flags: parameter<{ beta: boolean }>('/prod/flags', { maxAge: 60_000 }),
+ *       },
+ *       setToContext: true,
+ *     }),
+ *   )
+ *   .handler(async (_event: unknown, context: { db: Db }) => context.db.username)
  * ```
  */
 export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> = ParamsSecretsOptions>(
@@ -64,16 +82,17 @@ export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> =
   const { options, defs } = resolveAll(opts)
   const entries: Entry[] = defs.map(createEntry)
   const selector = createSelector(options)
+  let closed: ParamsSecretsError | undefined
+  const events = createEmitter(options.onEvent)
   const resolver: Resolver = {
     selector,
     now: options.now,
-    emit: createEmitter(options.onEvent),
-    // A refresh in flight longer than a request may take was cut by a freeze: start it again.
-    stuckAfterMs: options.extension.timeoutMs * 4,
+    events,
+    stuckAfterMs: options.extension.timeoutMs * STUCK_AFTER_TIMEOUTS,
+    closed: () => closed,
   }
   const bridge = createClearCacheBridge(options.cacheKey)
   const { setToContext, now } = options
-  const emit = resolver.emit
 
   const invalidate = (keys?: string | string[]): void => {
     const wanted = keys === undefined ? undefined : new Set(Array.isArray(keys) ? keys : [keys])
@@ -97,39 +116,46 @@ export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> =
 
   // Some key is not fresh: every key goes through its policy (fresh ones resolve at once).
   const resolveAllKeys = async (request: MiddyRequest, at: number): Promise<void> => {
+    const budgetMs = resolutionBudgetMs(remainingMs(request.context))
+    const invocation: Invocation = {
+      request,
+      budgetMs,
+      deadline: budgetMs === undefined ? undefined : performance.now() + budgetMs,
+    }
     const results = await Promise.allSettled(
-      defs.map((def, i) => resolveKey(resolver, def, entries[i]!, request, at)),
+      defs.map((def, i) => resolveKey(resolver, def, entries[i]!, invocation, at)),
     )
     let failure: unknown
     results.forEach((result, i) => {
-      if (result.status === 'fulfilled') assign(request, defs[i]!, result.value)
+      const def = defs[i]!
+      if (result.status === 'fulfilled') assign(request, def, result.value)
+      // An optional key that failed is undefined this time (its event carries the error code).
+      else if (def.optional === true && closed === undefined) assign(request, def, undefined)
       else failure ??= result.reason
     })
     if (failure !== undefined) throw failure instanceof ParamsSecretsError ? failure.copy() : failure
   }
 
   const assignInternal = createAssigner(defs.map((def) => def.key))
-  const createInternal = createInternalFactory(
-    defs.map((def) => def.key),
-    assignInternal,
-  )
   const assignContext = createAssigner(defs.map((def) => def.contextKey))
 
   const before = (request: MiddyRequest): Promise<void> | undefined => {
+    if (closed !== undefined) return Promise.reject(closed.copy())
     if (!bridge.loaded) return bridge.loading.then(() => before(request))
-    if (bridge.wasCleared()) invalidate()
+    try {
+      if (bridge.wasCleared()) invalidate()
+    } catch (error) {
+      return Promise.reject(error)
+    }
     const at = now()
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!
       if (!(entry.hasValue && at < entry.expiresAt)) return resolveAllKeys(request, at)
     }
-    // The warm path: every value is fresh; copied with no promise and no allocation.
-    // When no middleware before this one wrote to internal, a fast-mode replacement is cheaper
-    // than filling middy's dictionary-mode one.
-    if (isEmpty(request.internal)) request.internal = createInternal(entries)
-    else assignInternal(request.internal, entries)
+    // The warm path: every value is fresh; copied in place, with no promise and no allocation.
+    assignInternal(request.internal, entries)
     if (setToContext) assignContext(request.context, entries)
-    if (emit !== undefined) for (const def of defs) emit(def, 'cache', { durationMs: 0, attempts: 0 })
+    if (events.observed()) for (const def of defs) events.emit(def, 'cache', { durationMs: 0, attempts: 0 })
     return undefined
   }
 
@@ -137,19 +163,20 @@ export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> =
     name: 'middy-params-secrets',
     before: before as ParamsSecretsMiddleware<TOptions>['before'],
     invalidate,
-    close: () => selector.close(),
+    close: async () => {
+      closed ??= closedError()
+      // Waiters of the flights in flight follow them, find the middleware closed and fail with `Closed`.
+      for (const entry of entries) dropFlight(entry, closed)
+      await selector.close()
+    },
   }
   const watched = defs.filter((def) => def.refreshOnError !== undefined)
   if (watched.length > 0) {
     middleware.onError = ((request: MiddyRequest) => {
       for (const def of watched) {
-        let matches = false
-        try {
-          matches = def.refreshOnError!(request.error) === true
-        } catch {
-          // a throwing predicate is a "no": onError must not replace the handler's error
-        }
-        if (matches) invalidate(def.key)
+        // A throw is a "no" (onError must not replace the handler's error); so is a promise,
+        // whose rejection callSafely contains.
+        if (callSafely(def.refreshOnError!, request.error) === true) invalidate(def.key)
       }
     }) as ParamsSecretsMiddleware<TOptions>['onError']
   }

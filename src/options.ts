@@ -6,7 +6,6 @@ import { invalidOptions } from './errors.ts'
 import type { SdkTransportOptions } from './transport/sdk-clients.ts'
 import type { ExtensionOptions, ParamsSecretsOptions } from './types.ts'
 
-const DAY_MS = 86_400_000
 const DEFAULT_PORT = 2773
 const DEFAULT_TIMEOUT_MS = 3000
 const DEFAULT_CONNECTIONS = 3
@@ -31,6 +30,11 @@ export interface ResolvedOptions {
   onEvent: ParamsSecretsOptions['onEvent']
   now: () => number
   sdk: SdkTransportOptions
+  /**
+   * Why the keys a client serves must be read through the SDK in `'auto'` (its options name another
+   * region, credentials or a role, which the layer cannot use); undefined when the layer may serve.
+   */
+  sdkOnly: { secret?: string; parameter?: string }
 }
 
 const topLevel = new Set([
@@ -100,7 +104,11 @@ const checkPort = (option: string, value: unknown): number => {
 export const resolveToken = (env: NodeJS.ProcessEnv): string | undefined =>
   env.AWS_TOKEN || env.AWS_SESSION_TOKEN || env.AWS_CONTAINER_AUTHORIZATION_TOKEN || undefined
 
-const resolveExtension = (value: unknown, env: NodeJS.ProcessEnv): ResolvedOptions['extension'] => {
+const resolveExtension = (
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  usesExtension: boolean,
+): ResolvedOptions['extension'] => {
   if (value !== undefined && !isPlainObject(value))
     throw invalidOptions(undefined, 'extension', 'must be an object')
   const ext = (value ?? {}) as ExtensionOptions & Record<string, unknown>
@@ -113,7 +121,8 @@ const resolveExtension = (value: unknown, env: NodeJS.ProcessEnv): ResolvedOptio
       )
     }
   }
-  const envPort = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT
+  // transport: 'sdk' never reaches the port: its variable is not read.
+  const envPort = usesExtension ? env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT : undefined
   const port =
     ext.port !== undefined
       ? checkPort('extension.port', ext.port)
@@ -185,13 +194,29 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
       "needs the AWS SDK (DescribeSecret), which transport: 'extension' never uses",
     )
   }
+  const transport = o.transport ?? 'auto'
+  const sdkOnly = {
+    ...sdkOnlyReason('awsClientOptions', o.awsClientOptions, o.awsClientAssumeRole, env, 'secret'),
+    ...sdkOnlyReason('ssmAwsClientOptions', o.ssmAwsClientOptions, o.awsClientAssumeRole, env, 'parameter'),
+  }
+  if (transport === 'extension') {
+    for (const reason of Object.values(sdkOnly)) {
+      throw invalidOptions(
+        undefined,
+        'transport',
+        `'extension' cannot be used: ${reason}; use 'auto' or 'sdk'`,
+      )
+    }
+  }
+  const extension = resolveExtension(o.extension, env, transport !== 'sdk')
   return {
     setToContext: o.setToContext ?? false,
     cacheKey,
     cacheExpiry,
     disablePrefetch: o.disablePrefetch ?? false,
-    transport: o.transport ?? 'auto',
-    extension: resolveExtension(o.extension, env),
+    transport,
+    extension,
+    sdkOnly,
     onEvent: o.onEvent,
     now: o.now ?? Date.now,
     sdk: {
@@ -201,10 +226,30 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
       awsClientCapture: o.awsClientCapture,
       ssmAwsClient: o.ssmAwsClient,
       ssmAwsClientOptions: o.ssmAwsClientOptions,
+      timeoutMs: extension.timeoutMs,
     },
   }
 }
 
-/** An age's deadline from `startedAt`: -1 never, above a day an absolute epoch-ms time (middy's quirk). */
-export const expiresAtFor = (maxAge: number, startedAt: number): number =>
-  maxAge < 0 ? Number.POSITIVE_INFINITY : maxAge > DAY_MS ? maxAge : startedAt + maxAge
+/**
+ * The layer reads with the function's own role in the function's region (`AWS_REGION`): client
+ * options that name another region, credentials, or an assumed role need the SDK.
+ */
+const sdkOnlyReason = (
+  option: string,
+  clientOptions: Record<string, unknown> | undefined,
+  assumeRole: string | undefined,
+  env: NodeJS.ProcessEnv,
+  kind: 'secret' | 'parameter',
+): { secret?: string; parameter?: string } => {
+  const region = clientOptions?.region
+  const reason =
+    assumeRole !== undefined
+      ? `awsClientAssumeRole is set (the layer reads with the function's own role)`
+      : clientOptions?.credentials !== undefined
+        ? `${option}.credentials are set (the layer reads with the function's own role)`
+        : region !== undefined && region !== (env.AWS_REGION ?? env.AWS_DEFAULT_REGION)
+          ? `${option}.region names ${typeof region === 'string' ? `'${region}'` : 'a region provider'}, not the function's region (AWS_REGION), where the layer reads`
+          : undefined
+  return reason === undefined ? {} : { [kind]: reason }
+}

@@ -1,121 +1,185 @@
 /**
- * One key's resolution on an invocation: the policy's decision, single flight, the fetch through
- * the selected transport, decoding, the stale fallbacks, throttle backoff, and events.
+ * One key's resolution in an invocation: the policy's decision, the key's flight (started or
+ * joined), decoding, the stale fallbacks, the throttle backoff, the invocation's time budget and
+ * the events. Which way a fetch goes is the selector's business (transport/select.ts).
  */
 import { type Entry, storeValue } from './cache.ts'
 import { decodeValue } from './decode.ts'
 import { ParamsSecretsError } from './errors.ts'
-import { type Emit, errorCodeOf } from './events.ts'
+import { type Emitter, errorCodeOf } from './events.ts'
+import { type Flight, startFlight } from './flight.ts'
 import type { KeyDef } from './keys.ts'
-import { expiresAtFor } from './options.ts'
-import { canServeStale, decide } from './policy.ts'
-import type { RotationSchedule } from './transport/sdk.ts'
+import {
+  canServeStale,
+  decide,
+  expiresAtFor,
+  isThrottle,
+  rotationExpiry,
+  throttleBackoffMs,
+} from './policy.ts'
 import type { SelectContext, Selector, Served } from './transport/select.ts'
 import type { FetchContext } from './transport/types.ts'
 
 /** What the resolver shares across keys of one middleware instance. */
 export interface Resolver {
-  selector: Selector
+  selector: Pick<Selector, 'fetch' | 'rotationSchedule'>
+  /** the policy clock (`options.now`): expiry, backoff, stuck flights */
   now: () => number
-  emit: Emit
-  /** a refresh older than this (a Lambda freeze interrupted it) is abandoned and restarted */
+  events: Emitter
+  /** a flight older than this (a Lambda freeze interrupted it) is superseded by a new one */
   stuckAfterMs: number
+  /** the `Closed` error once the middleware is closed */
+  closed(): ParamsSecretsError | undefined
+  /** randomness of the backoff jitter (tests fix it) */
+  random?: () => number
 }
 
-type Request = FetchContext['request']
-
-const THROTTLE_BACKOFF_BASE_MS = 200
-const THROTTLE_BACKOFF_MAX_MS = 10_000
-
-const isThrottle = (error: unknown): boolean =>
-  error instanceof ParamsSecretsError &&
-  (error.code === 'ThrottlingException' || error.code === 'TooManyRequestsException')
-
-/**
- * middy 7's `fetchRotationDate`: the value expires at the next rotation or, with a max age, at the
- * last change plus that age, whichever is sooner.
- */
-export const rotationExpiry = (def: KeyDef, schedule: RotationSchedule, startedAt: number): number => {
-  const next = schedule.nextMs ?? Number.POSITIVE_INFINITY
-  if (def.maxAge < 0) return next
-  return Math.min(expiresAtFor(def.maxAge, schedule.lastChangedMs ?? startedAt), next)
+/** One invocation as its keys' resolutions see it. */
+export interface Invocation {
+  request: NonNullable<FetchContext['request']>
+  /** performance.now() by which every key must be resolved; undefined: the remaining time is unknown */
+  deadline: number | undefined
+  /** the invocation's budget in ms, for messages */
+  budgetMs: number | undefined
 }
 
-/** Starts a fetch of one key and records it as the key's single flight. */
+/** Following superseded or invalidated flights: a bound, though each follow needs a newer flight. */
+const MAX_FOLLOWS = 3
+
+interface FetchResult {
+  value: unknown
+  expiresAt: number
+  served: Served
+}
+
+/** Starts a fetch of one key as its flight (superseding any in flight). */
 export const startFetch = (
   r: Resolver,
   def: KeyDef,
   entry: Entry,
-  request: Request,
+  invocation: Invocation | undefined,
   mode: { prefetch: boolean; background: boolean },
-): Promise<unknown> => {
-  const gen = ++entry.gen
+): Flight<FetchResult> => {
   const startedAt = r.now()
   const force = entry.forceNext
   const t0 = performance.now()
-  const ctx: SelectContext = { force, prefetch: mode.prefetch, ...(request === undefined ? {} : { request }) }
   const details = (attempts: number) => ({
     durationMs: performance.now() - t0,
     attempts,
     ...(mode.background ? { background: true } : {}),
     ...(force ? { forced: true } : {}),
   })
-  const run = async (): Promise<unknown> => {
-    let served: Served | undefined
-    try {
-      served = await r.selector.fetch(def, ctx)
-      const value = decodeValue(def, served, served.source)
-      const expiresAt = def.fetchRotationDate
-        ? rotationExpiry(def, await r.selector.rotationSchedule(def, ctx), startedAt)
-        : expiresAtFor(def.maxAge, startedAt)
-      if (storeValue(entry, gen, value, expiresAt) && force) entry.forceNext = false
-      r.emit?.(def, served.source, details(served.attempts))
-      return value
-    } catch (error) {
+  const run = async (signal: AbortSignal): Promise<FetchResult> => {
+    const ctx: SelectContext = {
+      force,
+      prefetch: mode.prefetch,
+      signal,
+      // A background refresh outlives the invocation that started it: its requests' own budgets bound it.
+      ...(invocation !== undefined && !mode.background
+        ? { request: invocation.request, deadline: invocation.deadline }
+        : invocation !== undefined
+          ? { request: invocation.request }
+          : {}),
+    }
+    const served = await r.selector.fetch(def, ctx)
+    const value = decodeValue(def, served, served.source)
+    const expiresAt = def.fetchRotationDate
+      ? rotationExpiry(def, await r.selector.rotationSchedule(def, ctx), startedAt)
+      : expiresAtFor(def.maxAge, startedAt)
+    return { value, expiresAt, served }
+  }
+  const flight = startFlight(entry, { startedAt, prefetch: mode.prefetch }, run, {
+    value({ value, expiresAt, served }) {
+      storeValue(entry, value, expiresAt)
+      // The layer's cached answer stood in for the SDK: the key stays forced.
+      if (served.standIn === undefined) entry.forceNext = false
+      r.events.emit(def, served.source, {
+        ...details(served.attempts),
+        ...(served.standIn === undefined ? {} : { standIn: served.standIn }),
+      })
+    },
+    error(error) {
       // A throttled key waits out a jittered backoff; but a prefetch failure never holds the first
       // invocation back: it fetches the key again.
       if (!mode.prefetch && isThrottle(error)) {
         entry.lastError = error
         entry.backoffAttempt++
-        const capMs = Math.min(THROTTLE_BACKOFF_MAX_MS, THROTTLE_BACKOFF_BASE_MS * 2 ** entry.backoffAttempt)
-        entry.backoffUntil = r.now() + capMs / 2 + Math.random() * (capMs / 2)
+        entry.backoffUntil = r.now() + throttleBackoffMs(entry.backoffAttempt, r.random)
       }
-      const source = error instanceof ParamsSecretsError ? error.source : served?.source
-      r.emit?.(def, source === 'sdk' ? 'sdk' : 'extension', {
-        ...details(served?.attempts ?? (error as ParamsSecretsError).attempts ?? 1),
+      const source = error instanceof ParamsSecretsError && error.source === 'sdk' ? 'sdk' : 'extension'
+      r.events.emit(def, source, {
+        ...details((error as ParamsSecretsError)?.attempts ?? 1),
         errorCode: errorCodeOf(error),
       })
-      throw error
-    }
-  }
-  const promise = run()
-  entry.inflight = { promise, startedAt, prefetch: mode.prefetch, gen }
-  const settle = () => {
-    if (entry.inflight?.gen === gen) entry.inflight = undefined
-  }
-  promise.then(settle, settle)
-  // Nobody awaits a prefetch or a background refresh until later (or ever): no unhandled rejection.
-  if (mode.prefetch || mode.background) promise.catch(() => undefined)
-  return promise
+    },
+  })
+  return flight
 }
 
 /** The key's flight, unless there is none or a freeze left it hanging past `stuckAfterMs`. */
-const liveFlight = (r: Resolver, entry: Entry, now: number) =>
-  entry.inflight !== undefined && now - entry.inflight.startedAt <= r.stuckAfterMs
-    ? entry.inflight
+const liveFlight = (r: Resolver, entry: Entry, now: number): Flight<FetchResult> | undefined =>
+  entry.flight !== undefined && now - entry.flight.startedAt <= r.stuckAfterMs
+    ? (entry.flight as Flight<FetchResult>)
     : undefined
 
-/** Joins the key's flight, or starts one. An invocation never inherits a prefetch's failure. */
-const join = (r: Resolver, def: KeyDef, entry: Entry, request: Request, now: number): Promise<unknown> => {
-  const inflight = liveFlight(r, entry, now)
-  if (inflight === undefined)
-    return startFetch(r, def, entry, request, { prefetch: false, background: false })
-  if (!inflight.prefetch) return inflight.promise
-  return inflight.promise.catch(() => join(r, def, entry, request, r.now()))
+const budgetTimeout = (def: KeyDef, invocation: Invocation): ParamsSecretsError =>
+  new ParamsSecretsError(
+    `Key "${def.key}" (${def.kind} ${def.id}) was not resolved within this invocation's budget ` +
+      `(${Math.round(invocation.budgetMs ?? 0)} ms: the remaining time less the handler's reserve)`,
+    { code: 'Timeout', source: 'extension', key: def.key },
+  )
+
+/** `promise`, or a `Timeout` at the invocation's deadline, whichever comes first. */
+const untilDeadline = <T>(promise: Promise<T>, def: KeyDef, invocation: Invocation): Promise<T> => {
+  const { deadline } = invocation
+  if (deadline === undefined) return promise
+  const leftMs = deadline - performance.now()
+  if (leftMs <= 0) return Promise.reject(budgetTimeout(def, invocation))
+  return new Promise<T>((resolve, reject) => {
+    // Ref'd on purpose: the invocation waits on it.
+    const timer = setTimeout(() => reject(budgetTimeout(def, invocation)), leftMs)
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
+  })
+}
+
+/** Waits for the key's flight (joined or started), following newer flights when it is dropped. */
+const obtain = async (
+  r: Resolver,
+  def: KeyDef,
+  entry: Entry,
+  invocation: Invocation,
+  follows = 0,
+): Promise<unknown> => {
+  const closed = r.closed()
+  if (closed !== undefined) throw closed
+  const joined = liveFlight(r, entry, r.now())
+  const flight = joined ?? startFetch(r, def, entry, invocation, { prefetch: false, background: false })
+  const outcome = await untilDeadline(flight.outcome, def, invocation)
+  if (outcome.kind === 'value') return outcome.value.value
+  // An invocation never inherits a prefetch's failure: it fetches the key itself.
+  if (outcome.kind === 'error' && !(joined?.prefetch === true)) throw outcome.error
+  if (follows >= MAX_FOLLOWS) {
+    throw new ParamsSecretsError(
+      `Key "${def.key}" (${def.kind} ${def.id}) was invalidated or superseded ${MAX_FOLLOWS} times while this invocation waited for it`,
+      { code: 'Timeout', source: 'extension', key: def.key },
+    )
+  }
+  // Dropped: a newer flight may have stored a value meanwhile; else follow (or start) the next one.
+  if (outcome.kind === 'dropped' && entry.hasValue && r.now() < entry.expiresAt) return entry.value
+  return obtain(r, def, entry, invocation, follows + 1)
 }
 
 const serveStale = (r: Resolver, def: KeyDef, entry: Entry, error: unknown): unknown => {
-  r.emit?.(def, 'stale', { durationMs: 0, attempts: 0, errorCode: errorCodeOf(error) })
+  r.events.emit(def, 'stale', { durationMs: 0, attempts: 0, errorCode: errorCodeOf(error) })
   return entry.value
 }
 
@@ -124,28 +188,34 @@ export const resolveKey = (
   r: Resolver,
   def: KeyDef,
   entry: Entry,
-  request: Request,
+  invocation: Invocation,
   now: number,
 ): unknown => {
   const decision = decide(entry, def, now)
   if (decision === 'fresh') {
-    r.emit?.(def, 'cache', { durationMs: 0, attempts: 0 })
+    r.events.emit(def, 'cache', { durationMs: 0, attempts: 0 })
     return entry.value
   }
   // After a throttle, the key waits out its backoff: stale where the policy allows, else the same error.
   if (now < entry.backoffUntil) {
     if (decision === 'revalidate' || canServeStale(entry, def, now))
       return serveStale(r, def, entry, entry.lastError)
-    return Promise.reject(entry.lastError)
+    const error = entry.lastError as ParamsSecretsError
+    r.events.emit(def, error.source === 'sdk' ? 'sdk' : 'extension', {
+      durationMs: 0,
+      attempts: 0,
+      errorCode: errorCodeOf(error),
+    })
+    return Promise.reject(error)
   }
   if (decision === 'revalidate') {
     if (liveFlight(r, entry, now) === undefined) {
-      startFetch(r, def, entry, request, { prefetch: false, background: true })
+      startFetch(r, def, entry, invocation, { prefetch: false, background: true })
     }
-    r.emit?.(def, 'stale', { durationMs: 0, attempts: 0, background: true })
+    r.events.emit(def, 'stale', { durationMs: 0, attempts: 0, background: true })
     return entry.value
   }
-  const fetched = join(r, def, entry, request, now)
+  const fetched = obtain(r, def, entry, invocation)
   if (decision === 'stale-if-error') {
     return fetched.catch((error: unknown) => {
       if (canServeStale(entry, def, now)) return serveStale(r, def, entry, error)

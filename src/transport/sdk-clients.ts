@@ -8,6 +8,7 @@ import type * as SsmSdk from '@aws-sdk/client-ssm'
 import { ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../keys.ts'
 import type { ParamsSecretsOptions } from '../types.ts'
+import { awsErrorCode, typeCode } from './sdk-errors.ts'
 import type { FetchContext } from './types.ts'
 
 /** Loads a package by name, as `import()` does. */
@@ -32,11 +33,13 @@ export interface SdkTransportOptions
   > {
   /** Loads the SDK packages; default: `import()` of each. For tests of the `SdkMissing` path. */
   importModule?: ImportModule
+  /** Per-call budget in ms (`extension.timeoutMs`): an SDK call is aborted after it. */
+  timeoutMs?: number
 }
 
 /** The part of an SDK v3 client the transport uses. */
 export interface SdkClient {
-  send(command: unknown): Promise<any>
+  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<any>
 }
 
 /** A built client with the module its commands come from. */
@@ -115,20 +118,6 @@ const assumedCredentials = async (
   return { credentials: await readInternal(ctx.request.internal, path) }
 }
 
-const GENERIC_NAMES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError'])
-
-/** A service code, without the namespace (`com.amazonaws...#Code`) or URL (`Code:http://...`) forms. */
-const typeCode = (type: unknown): string | undefined =>
-  typeof type === 'string' && type ? type.split('#').pop()!.split(':')[0] : undefined
-
-/** The AWS code of an SDK error: its `name` (the SDK sets it to the code), else `__type`, else `code` (`ECONNREFUSED`). */
-export const awsErrorCode = (error: any): string => {
-  const name: unknown = error?.name
-  const named = typeof name === 'string' && !GENERIC_NAMES.has(name) && !name.endsWith('ServiceException')
-  const code = typeof error?.code === 'string' ? error.code : undefined
-  return (named ? name : undefined) ?? typeCode(error?.__type) ?? code ?? 'SdkError'
-}
-
 const isInvalidSignature = (error: any): boolean =>
   error?.name === 'InvalidSignatureException' || typeCode(error?.__type) === 'InvalidSignatureException'
 
@@ -136,20 +125,34 @@ const attemptsOf = (result: any): number => result?.$metadata?.attempts ?? 1
 
 /**
  * Sends a command, once more after `InvalidSignatureException` (clock skew after a thaw), as middy
- * does. `attempts` counts HTTP requests, the SDK's own retries included.
+ * does. `attempts` counts HTTP requests, the SDK's own retries included (also on the error, as
+ * `$attempts`). `abortSignal` ends the call at the key's budget.
  */
 export const send = async (
   client: SdkClient,
   command: unknown,
+  abortSignal?: AbortSignal,
 ): Promise<{ output: any; attempts: number }> => {
+  const options = abortSignal === undefined ? undefined : { abortSignal }
+  let earlier = 0
   try {
-    const output = await client.send(command)
+    const output = await client.send(command, options)
     return { output, attempts: attemptsOf(output) }
   } catch (error) {
-    if (!isInvalidSignature(error)) throw error
-    const output = await client.send(command)
-    return { output, attempts: attemptsOf(error) + attemptsOf(output) }
+    earlier = attemptsOf(error)
+    if (!isInvalidSignature(error) || abortSignal?.aborted) throw withAttempts(error, earlier)
   }
+  try {
+    const output = await client.send(command, options)
+    return { output, attempts: earlier + attemptsOf(output) }
+  } catch (error) {
+    throw withAttempts(error, earlier + attemptsOf(error))
+  }
+}
+
+const withAttempts = (error: unknown, attempts: number): unknown => {
+  if (typeof error === 'object' && error !== null) (error as { $attempts?: number }).$attempts = attempts
+  return error
 }
 
 /** A construction failure that is not already ours (say, the assumed-role credentials rejected). */
@@ -213,7 +216,12 @@ export const createSdkClients = (options: SdkTransportOptions): SdkClients => {
     const sdk = await loadSdk(name, def.key, options.importModule)
     try {
       const credentials = await assumedCredentials(options.awsClientAssumeRole, def, ctx)
-      const raw = new (Client ?? defaultClient(sdk))({ ...credentials, ...clientOptions })
+      // The package's policy does the retrying: one HTTP request per call unless the user chose otherwise.
+      const retries =
+        clientOptions !== undefined && ('maxAttempts' in clientOptions || 'retryStrategy' in clientOptions)
+          ? {}
+          : { maxAttempts: 1 }
+      const raw = new (Client ?? defaultClient(sdk))({ ...retries, ...credentials, ...clientOptions })
       const client = options.awsClientCapture ? options.awsClientCapture(raw) : raw
       return { sdk, client, destroy: () => raw.destroy?.() }
     } catch (error) {

@@ -4,7 +4,20 @@
  */
 import { ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../keys.ts'
-import { awsErrorCode } from './sdk-clients.ts'
+
+const GENERIC_NAMES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError'])
+
+/** A service code, without the namespace (`com.amazonaws...#Code`) or URL (`Code:http://...`) forms. */
+export const typeCode = (type: unknown): string | undefined =>
+  typeof type === 'string' && type ? type.split('#').pop()!.split(':')[0] : undefined
+
+/** The AWS code of an SDK error: its `name` (the SDK sets it to the code), else `__type`, else `code` (`ECONNREFUSED`). */
+export const awsErrorCode = (error: any): string => {
+  const name: unknown = error?.name
+  const named = typeof name === 'string' && !GENERIC_NAMES.has(name) && !name.endsWith('ServiceException')
+  const code = typeof error?.code === 'string' ? error.code : undefined
+  return (named ? name : undefined) ?? typeCode(error?.__type) ?? code ?? 'SdkError'
+}
 
 /** The service operations this transport calls. */
 export type SdkOperation = 'GetSecretValue' | 'DescribeSecret' | 'GetParameter' | 'GetParameters'
@@ -39,6 +52,11 @@ export const hint = (code: string, def: KeyDef, operation: SdkOperation): string
   if (/NotFound/i.test(code)) return ' Check the name (or ARN), the version or label, and the region.'
   if (/Throttl|LimitExceeded/i.test(code)) return ' The service throttled the request.'
   if (code === 'InvalidSignatureException') return ' Check the clock and the credentials.'
+  if (code === 'RegionMissing')
+    return " Set AWS_REGION (the Lambda runtime sets it) or the client options' region."
+  if (code === 'CredentialsProviderError') {
+    return " Give the SDK credentials (in Lambda, the function's role; locally AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)."
+  }
   return ''
 }
 
@@ -101,15 +119,45 @@ export const sdkError = (
   }
   // The SDK's own request timeout gets the code the extension path gives a timeout.
   const awsCode = awsErrorCode(error)
-  const code = awsCode === 'TimeoutError' ? 'Timeout' : awsCode
-  const message = `${subject(def, operation)} failed: ${code}.${hint(code, def, operation)}`
-  return new ParamsSecretsError(message, {
-    code,
-    source: 'sdk',
-    key: def.key,
-    status,
-    cause: plainCopy(error),
-  })
+  const code = awsCode === 'TimeoutError' ? 'Timeout' : isRegionMissing(error) ? 'RegionMissing' : awsCode
+  const failure = new ParamsSecretsError(
+    `${subject(def, operation)} failed: ${code}${clientReason(error, status)}.${hint(code, def, operation)}`,
+    { code, source: 'sdk', key: def.key, status, cause: plainCopy(error) },
+  )
+  failure.attempts = attemptsOf(error)
+  return failure
+}
+
+const isRegionMissing = (error: unknown): boolean =>
+  /^Region is missing/.test(String((error as { message?: unknown })?.message))
+
+/**
+ * The SDK's own reason for a failure before any answer (no region, no credentials, a bad
+ * endpoint): those messages describe the configuration, never a value or a credential. A
+ * service's messages stay in `cause`.
+ */
+const clientReason = (error: unknown, status: number | undefined): string => {
+  if (status !== undefined) return ''
+  const message = (error as { message?: unknown })?.message
+  if (typeof message !== 'string' || message === '') return ''
+  const firstLine = message.split('\n')[0]!.slice(0, 200)
+  return ` (${firstLine})`
+}
+
+const attemptsOf = (error: unknown): number | undefined => {
+  const e = error as { $attempts?: unknown; $metadata?: { attempts?: unknown } }
+  const attempts = e?.$attempts ?? e?.$metadata?.attempts
+  return typeof attempts === 'number' ? attempts : undefined
+}
+
+/** The key's budget ran out, or the middleware was closed, while the SDK call was in flight. */
+export const abortedError = (def: KeyDef, operation: SdkOperation, reason: unknown, timeoutMs: number) => {
+  if (reason instanceof ParamsSecretsError)
+    return reason.key === def.key ? reason : sdkError(reason, def, operation)
+  return new ParamsSecretsError(
+    `${subject(def, operation)} did not answer within its budget (${Math.round(timeoutMs)} ms).`,
+    { code: 'Timeout', source: 'sdk', key: def.key },
+  )
 }
 
 export const invalidResponse = (def: KeyDef, operation: SdkOperation, what: string): ParamsSecretsError =>
@@ -122,5 +170,5 @@ export const invalidResponse = (def: KeyDef, operation: SdkOperation, what: stri
 /** Codes for which a batch's failure may be one name's fault: each name is then asked alone. */
 export const isPerNameFailure = (error: unknown): boolean =>
   /AccessDenied|NotAuthorized|Unauthorized|KMS|Decrypt|InvalidKeyId|Ciphertext|ValidationException/i.test(
-    awsErrorCode(error),
+    error instanceof ParamsSecretsError ? String(error.code) : awsErrorCode(error),
   )

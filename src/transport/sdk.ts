@@ -2,10 +2,17 @@
  * The SDK path: GetSecretValue, GetParameter/GetParameters (parameters due in the same tick share a
  * call, 10 names at most), DescribeSecret, and the mapping of SDK errors to ParamsSecretsError.
  */
-import { ParamsSecretsError } from '../errors.ts'
+import { closedError, ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../keys.ts'
-import { createSdkClients, type SdkClients, type SdkTransportOptions, send } from './sdk-clients.ts'
 import {
+  createSdkClients,
+  type SdkClient,
+  type SdkClients,
+  type SdkTransportOptions,
+  send,
+} from './sdk-clients.ts'
+import {
+  abortedError,
   hint,
   invalidResponse,
   isPerNameFailure,
@@ -14,18 +21,12 @@ import {
   sdkError,
   subject,
 } from './sdk-errors.ts'
-import type { FetchContext, Transport, Upstream } from './types.ts'
+import type { FetchContext, RotationSchedule, Transport, Upstream } from './types.ts'
 
 export type { ImportModule, SdkTransportOptions } from './sdk-clients.ts'
 export { type SdkOperation, sdkError } from './sdk-errors.ts'
 
-/** A secret's rotation schedule from DescribeSecret, in epoch ms. */
-export interface RotationSchedule {
-  /** `NextRotationDate`; absent when the secret does not rotate */
-  nextMs?: number
-  /** the later of `LastRotatedDate` and `LastChangedDate` */
-  lastChangedMs?: number
-}
+export type { RotationSchedule } from './types.ts'
 
 /** The SDK transport: a {@link Transport} that can also read a secret's rotation schedule. */
 export interface SdkTransport extends Transport {
@@ -34,6 +35,49 @@ export interface SdkTransport extends Transport {
 }
 
 const MAX_NAMES_PER_CALL = 10
+const DEFAULT_TIMEOUT_MS = 3000
+
+/** One call's abort signal: the key's budget (its deadline, at most `timeoutMs`), its flight, the transport's close. */
+interface CallBudget {
+  signal: AbortSignal
+  budgetMs: number
+}
+
+const budgetFor = (
+  contexts: readonly FetchContext[],
+  timeoutMs: number,
+  closing: AbortSignal,
+  ownSignal?: AbortSignal,
+): CallBudget => {
+  const now = performance.now()
+  // A batch serves several keys: it may run until the latest of their budgets.
+  const budgetMs = Math.max(
+    0,
+    ...contexts.map((ctx) =>
+      ctx.deadline === undefined ? timeoutMs : Math.min(timeoutMs, ctx.deadline - now),
+    ),
+  )
+  const signals = [AbortSignal.timeout(Math.max(1, Math.ceil(budgetMs))), closing]
+  if (ownSignal !== undefined) signals.push(ownSignal)
+  return { signal: AbortSignal.any(signals), budgetMs }
+}
+
+/** Sends within a budget; an abort becomes the budget's `Timeout` or the close's `Closed`. */
+const sendWithin = async (
+  client: SdkClient,
+  command: unknown,
+  budget: CallBudget,
+  def: KeyDef,
+  operation: SdkOperation,
+) => {
+  if (budget.budgetMs <= 0) throw abortedError(def, operation, undefined, 0)
+  try {
+    return await send(client, command, budget.signal)
+  } catch (error) {
+    if (budget.signal.aborted) throw abortedError(def, operation, budget.signal.reason, budget.budgetMs)
+    throw sdkError(error, def, operation)
+  }
+}
 
 // Both SDK paths give a Buffer, as the extension path does from base64.
 const toBuffer = (bytes: Uint8Array | string): Buffer =>
@@ -61,7 +105,7 @@ const afterTick = (fn: () => void): void => {
   void Promise.resolve().then(() => nextTick(fn))
 }
 
-const parameterFetcher = (clients: SdkClients) => {
+const parameterFetcher = (clients: SdkClients, timeoutMs: number, closing: AbortSignal) => {
   let queue: Waiting[] = []
 
   const settle = (waiting: Waiting[], parameter: any, attempts: number, operation: SdkOperation): void => {
@@ -98,15 +142,20 @@ const parameterFetcher = (clients: SdkClients) => {
     try {
       const lead = waiting.find((w) => w.ctx.request) ?? waiting[0]!
       const { sdk, client } = await clients.ssm(lead.def, lead.ctx)
+      const budget = budgetFor(
+        waiting.map((w) => w.ctx),
+        timeoutMs,
+        closing,
+      )
       if (operation === 'GetParameter') {
         const [name, keys] = batch[0]!
         const command = new sdk.GetParameterCommand({ Name: name, WithDecryption: withDecryption })
-        const { output, attempts } = await send(client, command)
+        const { output, attempts } = await sendWithin(client, command, budget, lead.def, operation)
         return settle(keys, output?.Parameter, attempts, operation)
       }
       const names = batch.map(([name]) => name)
       const command = new sdk.GetParametersCommand({ Names: names, WithDecryption: withDecryption })
-      const { output, attempts } = await send(client, command)
+      const { output, attempts } = await sendWithin(client, command, budget, lead.def, operation)
       const found = index(output?.Parameters)
       const invalid = new Set<string>(output?.InvalidParameters ?? [])
       for (const [name, keys] of batch) {
@@ -143,7 +192,22 @@ const parameterFetcher = (clients: SdkClients) => {
   return (def: KeyDef, ctx: FetchContext): Promise<Upstream> =>
     new Promise((resolve, reject) => {
       if (queue.length === 0) afterTick(flush)
-      queue.push({ def, ctx, resolve, reject })
+      // A key whose own flight is dropped stops waiting at once; the batch goes on for the others.
+      const onAbort = () => reject(abortedError(def, 'GetParameter', ctx.signal?.reason, 0))
+      ctx.signal?.addEventListener('abort', onAbort, { once: true })
+      const done = () => ctx.signal?.removeEventListener('abort', onAbort)
+      queue.push({
+        def,
+        ctx,
+        resolve: (value) => {
+          done()
+          resolve(value)
+        },
+        reject: (error) => {
+          done()
+          reject(error)
+        },
+      })
     })
 }
 
@@ -164,7 +228,9 @@ const parameterFetcher = (clients: SdkClients) => {
  */
 export const createSdkTransport = (options: SdkTransportOptions): SdkTransport => {
   const clients = createSdkClients(options)
-  const fetchParameter = parameterFetcher(clients)
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const closing = new AbortController()
+  const fetchParameter = parameterFetcher(clients, timeoutMs, closing.signal)
   const inFlight = new Set<Promise<unknown>>()
 
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -185,9 +251,8 @@ export const createSdkTransport = (options: SdkTransportOptions): SdkTransport =
       ...(def.versionId !== undefined && { VersionId: def.versionId }),
       ...(def.versionStage !== undefined && { VersionStage: def.versionStage }),
     })
-    const { output, attempts } = await send(client, command).catch((error) => {
-      throw sdkError(error, def, 'GetSecretValue')
-    })
+    const budget = budgetFor([ctx], timeoutMs, closing.signal, ctx.signal)
+    const { output, attempts } = await sendWithin(client, command, budget, def, 'GetSecretValue')
     if (typeof output?.SecretString === 'string') return { text: output.SecretString, attempts }
     if (output?.SecretBinary != null) return { binary: toBuffer(output.SecretBinary), attempts }
     throw invalidResponse(def, 'GetSecretValue', 'neither SecretString nor SecretBinary')
@@ -196,9 +261,8 @@ export const createSdkTransport = (options: SdkTransportOptions): SdkTransport =
   const rotationSchedule = async (def: KeyDef, ctx: FetchContext): Promise<RotationSchedule> => {
     const { sdk, client } = await secretsManager(def, ctx)
     const command = new sdk.DescribeSecretCommand({ SecretId: def.id })
-    const { output } = await send(client, command).catch((error) => {
-      throw sdkError(error, def, 'DescribeSecret')
-    })
+    const budget = budgetFor([ctx], timeoutMs, closing.signal, ctx.signal)
+    const { output } = await sendWithin(client, command, budget, def, 'DescribeSecret')
     const nextMs = output?.RotationEnabled === false ? undefined : toEpochMs(output?.NextRotationDate)
     // `LastRotationDate` is how middy's own tests spell `LastRotatedDate`: accept both.
     const lastRotated = output?.LastRotatedDate ?? output?.LastRotationDate
@@ -214,8 +278,9 @@ export const createSdkTransport = (options: SdkTransportOptions): SdkTransport =
   return {
     fetch: (def, ctx) => track(def.kind === 'secret' ? fetchSecret(def, ctx) : fetchParameter(def, ctx)),
     rotationSchedule: (def, ctx) => track(rotationSchedule(def, ctx)),
-    // Waits for the work in flight, so no client is built after the ones it destroys.
+    // Aborts the calls in flight, then waits for them, so no client is built after the ones it destroys.
     close: async () => {
+      closing.abort(closedError())
       await Promise.allSettled(inFlight)
       await clients.close()
     },

@@ -14,6 +14,13 @@ import { lambdaContext } from './lambda.ts'
 
 export const TOKEN = 'world-session-token'
 
+// The SDK's credentials and region come from the environment, as in Lambda: credentials or another
+// region in the client options would route every key to the SDK (the layer reads with the
+// function's own role, in its own region).
+process.env.AWS_REGION = 'us-east-1'
+process.env.AWS_ACCESS_KEY_ID = 'AKID'
+process.env.AWS_SECRET_ACCESS_KEY = 'SECRET'
+
 /** The query parameters the layer documents: nothing else may ever be sent to it. */
 export const DOCUMENTED_QUERY = new Set([
   'secretId',
@@ -43,8 +50,6 @@ export const startWorld = async (options: WorldOptions = {}) => {
   const sdkOptions = {
     endpoint: aws.endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'AKID', secretAccessKey: 'SECRET' },
-    maxAttempts: 1,
   }
 
   /** A middleware on both servers; `events` collects its onEvent calls. */

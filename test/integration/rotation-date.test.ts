@@ -8,6 +8,11 @@ import { type ExtensionEmulator, startExtensionEmulator } from '../../src/testin
 import { type AwsJsonServer, startAwsJsonServer } from '../helpers/aws-json-server.ts'
 import { lambdaContext, manualClock } from '../helpers/lambda.ts'
 
+// Credentials from the environment, as in Lambda: in the client options they would route to the SDK.
+process.env.AWS_REGION = 'us-east-1'
+process.env.AWS_ACCESS_KEY_ID = 'AKID'
+process.env.AWS_SECRET_ACCESS_KEY = 'SECRET'
+
 const TOKEN = 'rotation-token'
 
 describe('fetchRotationDate', () => {
@@ -40,7 +45,6 @@ describe('fetchRotationDate', () => {
       awsClientOptions: {
         endpoint: aws.endpoint,
         region: 'us-east-1',
-        credentials: { accessKeyId: 'AKID', secretAccessKey: 'SECRET' },
       },
       setToContext: true,
       disablePrefetch: true,

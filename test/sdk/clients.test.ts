@@ -84,6 +84,22 @@ describe('sdk transport: clients', () => {
     expect(error.message).toContain('failed to load')
   })
 
+  it('leaves the retries to the user when the client options choose them', async () => {
+    const configs: unknown[] = []
+    class Client {
+      constructor(config: unknown) {
+        configs.push(config)
+      }
+      send = async () => ({ SecretString: 'v' })
+    }
+    for (const choice of [{ maxAttempts: 4 }, { retryStrategy: {} }]) {
+      const transport = createSdkTransport({ AwsClient: Client, awsClientOptions: choice })
+      await transport.fetch(secretDef('s'), ctx)
+      await transport.close()
+    }
+    expect(configs).toEqual([{ maxAttempts: 4 }, { retryStrategy: {} }])
+  })
+
   it('builds one client for 20 concurrent first calls, and captures it once', async () => {
     const { Client, configs } = fakeClient()
     const capture = jest.fn((client: any) => client)
@@ -93,7 +109,7 @@ describe('sdk transport: clients', () => {
       awsClientCapture: capture,
     })
     await Promise.all(Array.from({ length: 20 }, (_, i) => transport.fetch(secretDef(`s${i}`), ctx)))
-    expect(configs).toEqual([{ region: 'eu-west-1' }])
+    expect(configs).toEqual([{ maxAttempts: 1, region: 'eu-west-1' }])
     expect(capture).toHaveBeenCalledTimes(1)
     await transport.close()
   })
@@ -118,7 +134,7 @@ describe('sdk transport: clients', () => {
     const { Client, configs } = fakeClient(ssmAnswer)
     const transport = transportWith({ ssmAwsClient: Client, ssmAwsClientOptions: { region: 'ap-south-1' } })
     expect((await transport.fetch(parameterDef('/p'), ctx)).text).toBe('dummy')
-    expect(configs).toEqual([{ region: 'ap-south-1' }])
+    expect(configs).toEqual([{ maxAttempts: 1, region: 'ap-south-1' }])
   })
 
   describe('awsClientAssumeRole', () => {
@@ -133,7 +149,7 @@ describe('sdk transport: clients', () => {
       })
       const request = { internal: { role: Promise.resolve(credentials) } }
       await transport.fetch(secretDef('s'), { force: false, request })
-      expect(configs).toEqual([{ credentials, region: 'r' }])
+      expect(configs).toEqual([{ maxAttempts: 1, credentials, region: 'r' }])
     })
 
     it('follows a dotted path, and lets awsClientOptions override the credentials', async () => {
@@ -148,7 +164,7 @@ describe('sdk transport: clients', () => {
         force: false,
         request: { internal: { sts: Promise.resolve({ role: credentials }) } },
       })
-      expect(configs).toEqual([{ credentials: override }])
+      expect(configs).toEqual([{ maxAttempts: 1, credentials: override }])
     })
 
     it('gives the credentials to the SSM client too', async () => {
@@ -158,7 +174,7 @@ describe('sdk transport: clients', () => {
         force: false,
         request: { internal: { role: credentials } },
       })
-      expect(configs).toEqual([{ credentials }])
+      expect(configs).toEqual([{ maxAttempts: 1, credentials }])
     })
 
     it('fails with InvalidOptions without an invocation, and builds at the next one', async () => {
@@ -184,7 +200,7 @@ describe('sdk transport: clients', () => {
       expect(failed).toMatchObject({ code: 'AccessDenied', key: 'db', source: 'sdk', cause: denied })
       expect(failed.message).toContain('awsClientAssumeRole')
       await transport.fetch(secretDef('s'), { force: false, request: { internal: { role: credentials } } })
-      expect(configs).toEqual([{ credentials }])
+      expect(configs).toEqual([{ maxAttempts: 1, credentials }])
     })
   })
 

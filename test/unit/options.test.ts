@@ -2,7 +2,8 @@ import { sanitizeKey as middySanitizeKey } from '@middy/util'
 import { ParamsSecretsError } from '../../src/errors.ts'
 import { paramsSecretsValidateOptions } from '../../src/index.ts'
 import { normalizeKeys, parameter, sanitizeKey, secret, secretsManagerParam } from '../../src/keys.ts'
-import { expiresAtFor, resolveOptions } from '../../src/options.ts'
+import { resolveOptions } from '../../src/options.ts'
+import { expiresAtFor } from '../../src/policy.ts'
 
 const keys = (fetchData: unknown, setToContext = false, fetchRotationDate: unknown = false) =>
   normalizeKeys(fetchData, { cacheExpiry: -1, setToContext, fetchRotationDate: fetchRotationDate as boolean })
