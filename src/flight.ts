@@ -57,7 +57,10 @@ export const startFlight = <T>(
   const outcome = new Promise<Outcome<T>>((resolve) => {
     controller.signal.addEventListener('abort', () => resolve(DROPPED), { once: true })
     const settle = (answer: Outcome<T>): void => {
-      if (!counts()) return resolve(DROPPED)
+      if (!counts()) {
+        resolve(DROPPED)
+        return
+      }
       holder.flight = undefined
       if (answer.kind === 'value') apply.value(answer.value)
       else if (answer.kind === 'error') apply.error(answer.error)
