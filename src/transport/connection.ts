@@ -7,6 +7,9 @@
  * middy, answers in ~7 ms. So the first requests go through `node:http`, the pool loads in the
  * background once the first answer is in, and every request after that uses the pool
  * (bench/, figure 4).
+ *
+ * Whatever listens on the port is not trusted to be well behaved: a body is read up to a cap, a
+ * cut-short body is told apart from a reset before the answer, and no listener can throw.
  */
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http'
 import type { Dispatcher, Pool } from 'undici'
@@ -15,22 +18,137 @@ import type { Dispatcher, Pool } from 'undici'
 export interface RawResponse {
   status: number
   body: string
+  /** HTTP requests sent for it: 2 when an interim (1xx) answer made the pool hand over to node:http */
+  requests: number
+}
+
+/** What a request may be cut by. */
+export interface GetOptions {
+  /** destroys the request at once; the promise rejects with `signal.reason` */
+  signal?: AbortSignal | undefined
 }
 
 /** GET `path` with `headers` within `timeoutMs`, from 127.0.0.1:`port`. */
 export interface Connection {
-  get(path: string, headers: Record<string, string>, timeoutMs: number): Promise<RawResponse>
+  get(
+    path: string,
+    headers: Record<string, string>,
+    timeoutMs: number,
+    options?: GetOptions,
+  ): Promise<RawResponse>
   close(): Promise<void>
 }
 
 /** The code of an error raised when a request outruns its time budget. */
 export const REQUEST_TIMEOUT = 'MPS_REQUEST_TIMEOUT'
+/** The code of an error raised when a body (declared or read) passes {@link MAX_BODY_BYTES}. */
+export const BODY_TOO_LARGE = 'MPS_BODY_TOO_LARGE'
+/** The code of an error raised when the connection ends after the status line, before the body's end. */
+export const BODY_CUT_SHORT = 'MPS_BODY_CUT_SHORT'
+/** The code of an error raised by a request after (or cut by) `close()`. */
+export const CONNECTION_CLOSED = 'MPS_CONNECTION_CLOSED'
 
-const timeoutError = (timeoutMs: number): Error =>
-  Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: REQUEST_TIMEOUT })
+/**
+ * 1 MiB. A Secrets Manager value is at most 64 KB and an SSM one 8 KB; a 64 KB binary secret is
+ * ~87 KB of base64, and Go's JSON escaping (`<>&` and control characters as \u00XX) grows text at
+ * most 6x: the largest honest answer, envelope included, stays well under it. Nothing past it is
+ * read: an endless body costs at most this much memory.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024
 
-const text = (chunks: Buffer[]): string =>
-  chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')
+/** An error of this module: a `code`, the `status` seen (0 before any), the requests it spent. */
+export type ConnectionError = Error & { code: string; status?: number; requests?: number }
+
+const failure = (code: string, message: string, fields: object = {}): ConnectionError =>
+  Object.assign(new Error(message), { code }, fields)
+
+const timeoutError = (timeoutMs: number) => failure(REQUEST_TIMEOUT, `no answer within ${timeoutMs} ms`)
+const tooLarge = (status: number) =>
+  failure(BODY_TOO_LARGE, `a ${status} body over ${MAX_BODY_BYTES} bytes`, { status })
+const cutShort = (status: number, cause: unknown) =>
+  failure(BODY_CUT_SHORT, `a ${status} body cut short by the connection's end`, { status, cause })
+export const closedError = () => failure(CONNECTION_CLOSED, 'the connection was closed')
+
+const declaredTooLarge = (contentLength: unknown): boolean =>
+  typeof contentLength === 'string' && Number(contentLength) > MAX_BODY_BYTES
+
+/** Chunks up to the cap: `add` answers false (and keeps nothing more) once the cap is passed. */
+const bodyBuffer = () => {
+  const chunks: Buffer[] = []
+  let size = 0
+  return {
+    add(chunk: Buffer): boolean {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) return false
+      chunks.push(chunk)
+      return true
+    },
+    text: (): string =>
+      chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+  }
+}
+
+/**
+ * One settlement per request: the first outcome wins, its cleanup runs once, and `drop` (timeout,
+ * cap, abort, close) rejects before it tears the request down, so the teardown's own error is
+ * ignored. `guard` wraps a listener: what it throws becomes the rejection, never an uncaught error.
+ */
+const settlement = <T>(resolve: (value: T) => void, reject: (error: unknown) => void) => {
+  let done = false
+  const cleanups: Array<() => void> = []
+  const finish = () => {
+    done = true
+    for (const cleanup of cleanups.splice(0)) cleanup()
+  }
+  const s = {
+    get done() {
+      return done
+    },
+    onFinish: (cleanup: () => void) => cleanups.push(cleanup),
+    ok(value: T) {
+      if (done) return
+      finish()
+      resolve(value)
+    },
+    fail(error: unknown) {
+      if (done) return
+      finish()
+      reject(error)
+    },
+    /** what tears the request down once it has failed */
+    teardown: (_error: unknown): void => undefined,
+    drop(error: unknown) {
+      const wasDone = done
+      s.fail(error)
+      if (!wasDone) s.teardown(error)
+    },
+    guard:
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A): void => {
+        try {
+          fn(...args)
+        } catch (error) {
+          s.drop(error)
+        }
+      },
+  }
+  return s
+}
+type Settlement = ReturnType<typeof settlement>
+
+/** The timer, the abort signal and the close registry of one request, wired to its settlement. */
+const bound = (s: Settlement, timeoutMs: number, signal: AbortSignal | undefined, live: Set<Settlement>) => {
+  const timer = setTimeout(() => s.drop(timeoutError(timeoutMs)), timeoutMs)
+  timer.unref()
+  const onAbort = () => s.drop(signal?.reason)
+  signal?.addEventListener('abort', onAbort, { once: true })
+  live.add(s)
+  s.onFinish(() => {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+    live.delete(s)
+  })
+}
 
 // Loaded once per process, on demand: a handler that never reaches the extension pays nothing.
 // undici has no `exports` map, so its Pool loads without the rest of the package.
@@ -43,83 +161,94 @@ const loadPool = (): Promise<typeof Pool> => {
   return poolClass
 }
 
+interface Call {
+  path: string
+  headers: Record<string, string>
+  timeoutMs: number
+  signal: AbortSignal | undefined
+  live: Set<Settlement>
+}
+
 /**
  * One request on the pool. undici's own header and body timeouts run on its coarse timers (about
  * a second of resolution), so the budget is a native timer that aborts the request.
  */
-const dispatchGet = (
-  pool: Dispatcher,
-  origin: string,
-  path: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-) =>
+const dispatchGet = (pool: Dispatcher, origin: string, call: Call) =>
   new Promise<RawResponse>((resolve, reject) => {
+    const s = settlement<RawResponse>(resolve, reject)
+    if (call.signal?.aborted) return s.fail(call.signal.reason)
     let status = 0
-    const chunks: Buffer[] = []
-    let controller: { abort(reason: Error): void } | undefined
-    let timedOut: Error | undefined
-    const timer = setTimeout(() => {
-      timedOut = timeoutError(timeoutMs)
-      controller?.abort(timedOut)
-      reject(timedOut)
-    }, timeoutMs)
-    timer.unref()
-    pool.dispatch(
-      { origin, path, method: 'GET', headers },
-      {
-        onRequestStart(c) {
-          controller = c
-          if (timedOut) c.abort(timedOut)
-        },
-        onResponseStart(_controller, statusCode) {
-          status = statusCode
-        },
-        onResponseData(_controller, chunk) {
-          chunks.push(chunk)
-        },
-        onResponseEnd() {
-          clearTimeout(timer)
-          resolve({ status, body: text(chunks) })
-        },
-        onResponseError(_controller, error) {
-          clearTimeout(timer)
-          reject(error)
-        },
-      },
-    )
+    let controller: { abort(reason: unknown): void } | undefined
+    const body = bodyBuffer()
+    // Aborting a running request makes undici destroy its socket: nothing more is read.
+    s.teardown = (error) => controller?.abort(error)
+    bound(s, call.timeoutMs, call.signal, call.live)
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart: s.guard((c) => {
+        controller = c
+        if (s.done) c.abort(new Error('settled before the request started'))
+      }),
+      onResponseStart: s.guard((_c, statusCode, headers) => {
+        if (statusCode < 200) return
+        status = statusCode
+        if (declaredTooLarge(headers['content-length'])) s.drop(tooLarge(status))
+      }),
+      onResponseData: s.guard((_c, chunk) => {
+        if (!body.add(chunk)) s.drop(tooLarge(status))
+      }),
+      onResponseEnd: s.guard(() => s.ok({ status, body: body.text(), requests: 1 })),
+      onResponseError: s.guard((_c, error) => s.fail(status === 0 ? error : cutShort(status, error))),
+    }
+    try {
+      pool.dispatch({ origin, path: call.path, method: 'GET', headers: call.headers }, handler)
+    } catch (error) {
+      s.fail(error)
+    }
   })
 
 /** One request through `node:http`. */
-const httpGet = (
-  http: typeof import('node:http'),
-  agent: Agent,
-  port: number,
-  path: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-) =>
+const httpGet = (http: typeof import('node:http'), agent: Agent, port: number, call: Call) =>
   new Promise<RawResponse>((resolve, reject) => {
-    const request: ClientRequest = http.get(
-      { host: '127.0.0.1', port, path, headers, agent },
-      (response: IncomingMessage) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('end', () => {
-          clearTimeout(timer)
-          resolve({ status: response.statusCode ?? 0, body: text(chunks) })
-        })
-        response.on('error', fail)
-      },
-    )
-    const timer = setTimeout(() => request.destroy(timeoutError(timeoutMs)), timeoutMs)
-    timer.unref()
-    function fail(error: Error) {
-      clearTimeout(timer)
-      reject(error)
+    const s = settlement<RawResponse>(resolve, reject)
+    if (call.signal?.aborted) return s.fail(call.signal.reason)
+    let status = 0
+    let request: ClientRequest | undefined
+    s.teardown = () => request?.destroy()
+    bound(s, call.timeoutMs, call.signal, call.live)
+    const onResponse = s.guard((response: IncomingMessage) => {
+      status = response.statusCode ?? 0
+      if (declaredTooLarge(response.headers['content-length'])) return s.drop(tooLarge(status))
+      const body = bodyBuffer()
+      response.on(
+        'data',
+        s.guard((chunk: Buffer) => {
+          if (!body.add(chunk)) s.drop(tooLarge(status))
+        }),
+      )
+      // Not emitted when the connection ends before Content-Length bytes: 'error' ('aborted') is.
+      response.on(
+        'end',
+        s.guard(() => s.ok({ status, body: body.text(), requests: 1 })),
+      )
+      response.on('error', (error) => s.fail(cutShort(status, error)))
+    })
+    try {
+      request = http.get(
+        { host: '127.0.0.1', port, path: call.path, headers: call.headers, agent },
+        onResponse,
+      )
+      request.on('error', (error) => s.fail(status === 0 ? error : cutShort(status, error)))
+    } catch (error) {
+      s.fail(error)
     }
-    request.on('error', fail)
   })
+
+/**
+ * undici refuses an unsolicited `100 Continue` ("bad response", before any status reaches the
+ * handler); node:http reads past it. Such a server is then served by node:http for good.
+ */
+const isInterimRefused = (error: unknown): boolean =>
+  (error as ConnectionError)?.code === 'UND_ERR_SOCKET' && (error as Error).message === 'bad response'
 
 /** A connection that starts on `node:http` and moves to an undici pool once it has loaded. */
 export const createConnection = (port: number, connections: number, timeoutMs: number): Connection => {
@@ -128,7 +257,9 @@ export const createConnection = (port: number, connections: number, timeoutMs: n
   let agent: Agent | undefined
   let agentInFlight = 0
   let poolRequested = false
+  let httpOnly = false
   let closed = false
+  const live = new Set<Settlement>()
 
   const startPool = (): void => {
     if (poolRequested) return
@@ -137,7 +268,7 @@ export const createConnection = (port: number, connections: number, timeoutMs: n
     setTimeout(() => {
       loadPool().then(
         (PoolClass) => {
-          if (closed) return
+          if (closed || httpOnly) return
           pool = new PoolClass(origin, { connections, pipelining: 1, connectTimeout: timeoutMs })
           if (agentInFlight === 0) agent?.destroy()
         },
@@ -146,26 +277,52 @@ export const createConnection = (port: number, connections: number, timeoutMs: n
     }, 0).unref()
   }
 
-  return {
-    async get(path, headers, budgetMs) {
-      if (pool !== undefined) return dispatchGet(pool, origin, path, headers, budgetMs)
-      // Taken from the process, not import()ed: an ESM import of node:http costs ~30 ms (bench/).
-      const http = process.getBuiltinModule('node:http')
-      agent ??= new http.Agent({ keepAlive: true, maxSockets: connections })
-      agentInFlight++
-      try {
-        return await httpGet(http, agent, port, path, headers, budgetMs)
-      } finally {
-        agentInFlight--
+  const viaHttp = async (call: Call): Promise<RawResponse> => {
+    // Taken from the process, not import()ed: an ESM import of node:http costs ~30 ms (bench/).
+    const http = process.getBuiltinModule('node:http')
+    agent ??= new http.Agent({ keepAlive: true, maxSockets: connections })
+    agentInFlight++
+    try {
+      return await httpGet(http, agent, port, call)
+    } finally {
+      agentInFlight--
+      if (!httpOnly) {
         startPool()
         if (pool !== undefined && agentInFlight === 0) agent.destroy()
+      }
+    }
+  }
+
+  return {
+    async get(path, headers, budgetMs, options = {}) {
+      if (closed) throw closedError()
+      const call: Call = { path, headers, timeoutMs: budgetMs, signal: options.signal, live }
+      if (pool === undefined || httpOnly) return viaHttp(call)
+      const started = performance.now()
+      try {
+        return await dispatchGet(pool, origin, call)
+      } catch (error) {
+        if (!isInterimRefused(error) || closed) throw error
+      }
+      httpOnly = true
+      void pool.destroy().catch(() => undefined)
+      const left = Math.ceil(budgetMs - (performance.now() - started))
+      try {
+        if (left <= 0) throw timeoutError(budgetMs)
+        return { ...(await viaHttp({ ...call, timeoutMs: left })), requests: 2 }
+      } catch (error) {
+        // An abort's reason belongs to the caller: left as it is.
+        if (!call.signal?.aborted && error instanceof Error) Object.assign(error, { requests: 2 })
+        throw error
       }
     },
     async close() {
       if (closed) return
       closed = true
+      // At once: requests in flight are cut, not waited for.
+      for (const s of [...live]) s.drop(closedError())
       agent?.destroy()
-      await pool?.close()
+      await pool?.destroy().catch(() => undefined)
     },
   }
 }

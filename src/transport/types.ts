@@ -22,6 +22,10 @@ export interface FetchContext {
   force: boolean
   /** the middy request, on an invocation (absent for the prefetch at module load) */
   request?: { internal: Record<string, unknown>; context?: { getRemainingTimeInMillis?: () => number } }
+  /** performance.now() value by which this key's resolution must end; undefined = unknown */
+  deadline?: number
+  /** aborted when the invocation's budget ends or the middleware is closed; reason is a ParamsSecretsError or an Error */
+  signal?: AbortSignal
 }
 
 /** One way to reach Secrets Manager and Parameter Store. */
