@@ -117,8 +117,8 @@ export const networkError = (def: KeyDef, error: unknown, scope: RequestScope): 
   const fields = { source: 'extension' as const, key: def.key, cause: error }
   if (code === 'ECONNREFUSED') {
     return new ParamsSecretsError(
-      `Nothing listens on 127.0.0.1:${scope.port} for ${what(def)} (connection refused): add the layer, ` +
-        "start the emulator, or set transport: 'sdk'",
+      `The extension refused the connection for ${what(def)}: nothing listens on 127.0.0.1:${scope.port}: ` +
+        "add the layer, start the emulator, or set transport: 'sdk'",
       { code: 'ExtensionUnavailable', ...fields },
     )
   }

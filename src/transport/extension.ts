@@ -153,9 +153,9 @@ export const createExtensionTransport = (options: ExtensionTransportOptions): Tr
       const count = { sent: 0 }
       try {
         for (let attempt = 1; ; attempt++) {
-          if (signal.aborted)
-            throw abortError(def, signal, { port: options.port, timeoutMs: options.timeoutMs })
           try {
+            if (signal.aborted)
+              throw abortError(def, signal, { port: options.port, timeoutMs: options.timeoutMs })
             const response = await send(def, { path, token, signal, ctx }, count)
             if (response.status === 200) return { ...decodeBody(def, response.body), attempts: count.sent }
             throw extensionError(def, response.status, response.body)
