@@ -11,7 +11,7 @@ import {
   CONNECTION_CLOSED,
   MAX_BODY_BYTES,
   REQUEST_TIMEOUT,
-} from './connection.ts'
+} from './requests.ts'
 
 export const GENERIC_400_BODY = 'an unexpected error occurred while executing request'
 
