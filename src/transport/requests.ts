@@ -103,7 +103,12 @@ const settlement = <T>(resolve: (value: T) => void, reject: (error: unknown) => 
     drop(error: unknown) {
       const wasDone = done
       s.fail(error)
-      if (!wasDone) s.teardown(error)
+      if (wasDone) return
+      try {
+        s.teardown(error)
+      } catch {
+        // the request has failed already; a teardown that throws must not escape a listener or a timer
+      }
     },
     guard:
       <A extends unknown[]>(fn: (...args: A) => void) =>
