@@ -7,30 +7,44 @@
  * middy, answers in ~7 ms. So the first requests go through `node:http`, the pool loads in the
  * background once the first answer is in, and every request after that uses the pool
  * (bench/, figure 4).
+ *
+ * Each request, on either client, is bounded and capped (requests.ts).
  */
-import type { Agent, ClientRequest, IncomingMessage } from 'node:http'
-import type { Dispatcher, Pool } from 'undici'
+import type { Agent } from 'node:http'
+import type { Pool } from 'undici'
+import {
+  type Call,
+  type ConnectionError,
+  closedError,
+  dispatchGet,
+  type GetOptions,
+  httpGet,
+  type RawResponse,
+  type Settlement,
+  timeoutError,
+} from './requests.ts'
 
-/** One answer of the extension. */
-export interface RawResponse {
-  status: number
-  body: string
-}
+export {
+  BODY_CUT_SHORT,
+  BODY_TOO_LARGE,
+  CONNECTION_CLOSED,
+  type ConnectionError,
+  type GetOptions,
+  MAX_BODY_BYTES,
+  type RawResponse,
+  REQUEST_TIMEOUT,
+} from './requests.ts'
 
 /** GET `path` with `headers` within `timeoutMs`, from 127.0.0.1:`port`. */
 export interface Connection {
-  get(path: string, headers: Record<string, string>, timeoutMs: number): Promise<RawResponse>
+  get(
+    path: string,
+    headers: Record<string, string>,
+    timeoutMs: number,
+    options?: GetOptions,
+  ): Promise<RawResponse>
   close(): Promise<void>
 }
-
-/** The code of an error raised when a request outruns its time budget. */
-export const REQUEST_TIMEOUT = 'MPS_REQUEST_TIMEOUT'
-
-const timeoutError = (timeoutMs: number): Error =>
-  Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: REQUEST_TIMEOUT })
-
-const text = (chunks: Buffer[]): string =>
-  chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')
 
 // Loaded once per process, on demand: a handler that never reaches the extension pays nothing.
 // undici has no `exports` map, so its Pool loads without the rest of the package.
@@ -44,91 +58,31 @@ const loadPool = (): Promise<typeof Pool> => {
 }
 
 /**
- * One request on the pool. undici's own header and body timeouts run on its coarse timers (about
- * a second of resolution), so the budget is a native timer that aborts the request.
+ * undici refuses an unsolicited `100 Continue` ("bad response", before any status reaches the
+ * handler); node:http reads past it. Such a server is then served by node:http for good.
  */
-const dispatchGet = (
-  pool: Dispatcher,
-  origin: string,
-  path: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-) =>
-  new Promise<RawResponse>((resolve, reject) => {
-    let status = 0
-    const chunks: Buffer[] = []
-    let controller: { abort(reason: Error): void } | undefined
-    let timedOut: Error | undefined
-    const timer = setTimeout(() => {
-      timedOut = timeoutError(timeoutMs)
-      controller?.abort(timedOut)
-      reject(timedOut)
-    }, timeoutMs)
-    timer.unref()
-    pool.dispatch(
-      { origin, path, method: 'GET', headers },
-      {
-        onRequestStart(c) {
-          controller = c
-          if (timedOut) c.abort(timedOut)
-        },
-        onResponseStart(_controller, statusCode) {
-          status = statusCode
-        },
-        onResponseData(_controller, chunk) {
-          chunks.push(chunk)
-        },
-        onResponseEnd() {
-          clearTimeout(timer)
-          resolve({ status, body: text(chunks) })
-        },
-        onResponseError(_controller, error) {
-          clearTimeout(timer)
-          reject(error)
-        },
-      },
-    )
-  })
+const isInterimRefused = (error: unknown): boolean =>
+  (error as ConnectionError)?.code === 'UND_ERR_SOCKET' && (error as Error).message === 'bad response'
 
-/** One request through `node:http`. */
-const httpGet = (
-  http: typeof import('node:http'),
-  agent: Agent,
-  port: number,
-  path: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-) =>
-  new Promise<RawResponse>((resolve, reject) => {
-    const request: ClientRequest = http.get(
-      { host: '127.0.0.1', port, path, headers, agent },
-      (response: IncomingMessage) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('end', () => {
-          clearTimeout(timer)
-          resolve({ status: response.statusCode ?? 0, body: text(chunks) })
-        })
-        response.on('error', fail)
-      },
-    )
-    const timer = setTimeout(() => request.destroy(timeoutError(timeoutMs)), timeoutMs)
-    timer.unref()
-    function fail(error: Error) {
-      clearTimeout(timer)
-      reject(error)
-    }
-    request.on('error', fail)
-  })
+/**
+ * Test seam: pins the connections created from now on to one client, so a test can run a fault on
+ * each path (which one serves a request is otherwise a matter of when the pool has loaded).
+ */
+export const clientPin: { client?: 'node:http' | 'undici' | undefined } = {}
 
 /** A connection that starts on `node:http` and moves to an undici pool once it has loaded. */
 export const createConnection = (port: number, connections: number, timeoutMs: number): Connection => {
   const origin = `http://127.0.0.1:${port}`
+  const pinned = clientPin.client
   let pool: Pool | undefined
   let agent: Agent | undefined
   let agentInFlight = 0
   let poolRequested = false
+  let httpOnly = pinned === 'node:http'
+  const newPool = (PoolClass: typeof Pool) =>
+    new PoolClass(origin, { connections, pipelining: 1, connectTimeout: timeoutMs })
   let closed = false
+  const live = new Set<Settlement>()
 
   const startPool = (): void => {
     if (poolRequested) return
@@ -137,8 +91,8 @@ export const createConnection = (port: number, connections: number, timeoutMs: n
     setTimeout(() => {
       loadPool().then(
         (PoolClass) => {
-          if (closed) return
-          pool = new PoolClass(origin, { connections, pipelining: 1, connectTimeout: timeoutMs })
+          if (closed || httpOnly) return
+          pool ??= newPool(PoolClass)
           if (agentInFlight === 0) agent?.destroy()
         },
         () => undefined,
@@ -146,26 +100,53 @@ export const createConnection = (port: number, connections: number, timeoutMs: n
     }, 0).unref()
   }
 
-  return {
-    async get(path, headers, budgetMs) {
-      if (pool !== undefined) return dispatchGet(pool, origin, path, headers, budgetMs)
-      // Taken from the process, not import()ed: an ESM import of node:http costs ~30 ms (bench/).
-      const http = process.getBuiltinModule('node:http')
-      agent ??= new http.Agent({ keepAlive: true, maxSockets: connections })
-      agentInFlight++
-      try {
-        return await httpGet(http, agent, port, path, headers, budgetMs)
-      } finally {
-        agentInFlight--
+  const viaHttp = async (call: Call): Promise<RawResponse> => {
+    // Taken from the process, not import()ed: an ESM import of node:http costs ~30 ms (bench/).
+    const http = process.getBuiltinModule('node:http')
+    agent ??= new http.Agent({ keepAlive: true, maxSockets: connections })
+    agentInFlight++
+    try {
+      return await httpGet(http, agent, port, call)
+    } finally {
+      agentInFlight--
+      if (!httpOnly) {
         startPool()
         if (pool !== undefined && agentInFlight === 0) agent.destroy()
+      }
+    }
+  }
+
+  return {
+    async get(path, headers, budgetMs, options = {}) {
+      if (closed) throw closedError()
+      const call: Call = { path, headers, timeoutMs: budgetMs, signal: options.signal, live }
+      if (pinned === 'undici' && !httpOnly) pool ??= newPool(await loadPool())
+      if (pool === undefined || httpOnly) return viaHttp(call)
+      const started = performance.now()
+      try {
+        return await dispatchGet(pool, origin, call)
+      } catch (error) {
+        if (!isInterimRefused(error) || closed) throw error
+      }
+      httpOnly = true
+      void pool.destroy().catch(() => undefined)
+      const left = Math.ceil(budgetMs - (performance.now() - started))
+      try {
+        if (left <= 0) throw timeoutError(budgetMs)
+        return { ...(await viaHttp({ ...call, timeoutMs: left })), requests: 2 }
+      } catch (error) {
+        // An abort's reason belongs to the caller: left as it is.
+        if (!call.signal?.aborted && error instanceof Error) Object.assign(error, { requests: 2 })
+        throw error
       }
     },
     async close() {
       if (closed) return
       closed = true
+      // At once: requests in flight are cut, not waited for.
+      for (const s of [...live]) s.drop(closedError())
       agent?.destroy()
-      await pool?.close()
+      await pool?.destroy().catch(() => undefined)
     },
   }
 }

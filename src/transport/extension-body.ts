@@ -5,6 +5,7 @@
  */
 import { ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../keys.ts'
+import { referenceBinary } from './reference-binary.ts'
 import type { Upstream } from './types.ts'
 
 const invalid = (def: KeyDef, what: string): ParamsSecretsError =>
@@ -29,18 +30,6 @@ const parseJson = (def: KeyDef, body: string): any => {
 
 const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null
 
-// A binary secret read through `/aws/reference/secretsmanager/` has `Value: null`; its bytes are in
-// `SourceResult`, a Java-serialized ByteBuffer whose `hb` array holds them (see shared fixtures).
-const referenceBinary = (sourceResult: unknown): Uint8Array | undefined => {
-  if (typeof sourceResult !== 'string') return undefined
-  try {
-    const hb = JSON.parse(sourceResult)?.secretBinary?.hb
-    return Array.isArray(hb) ? Buffer.from(hb) : undefined
-  } catch {
-    return undefined
-  }
-}
-
 /** Decodes a 200 body into `text` or `binary`, or throws `InvalidResponse`. */
 export const decodeBody = (def: KeyDef, body: string): Omit<Upstream, 'attempts'> => {
   const json = parseJson(def, body)
@@ -54,6 +43,7 @@ export const decodeBody = (def: KeyDef, body: string): Omit<Upstream, 'attempts'
   if (!isObject(parameter)) throw invalid(def, 'no Parameter')
   const parameterType = typeof parameter.Type === 'string' ? parameter.Type : undefined
   if (typeof parameter.Value === 'string') return { text: parameter.Value, parameterType }
+  // A binary secret through `/aws/reference/secretsmanager/`: `Value: null`, the bytes in `SourceResult`.
   const binary = referenceBinary(parameter.SourceResult)
   if (binary !== undefined) return { binary, parameterType }
   throw invalid(def, 'a Parameter without a Value')

@@ -5,7 +5,13 @@
  */
 import { ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../keys.ts'
-import { REQUEST_TIMEOUT } from './connection.ts'
+import {
+  BODY_CUT_SHORT,
+  BODY_TOO_LARGE,
+  CONNECTION_CLOSED,
+  MAX_BODY_BYTES,
+  REQUEST_TIMEOUT,
+} from './requests.ts'
 
 export const GENERIC_400_BODY = 'an unexpected error occurred while executing request'
 
@@ -96,31 +102,82 @@ const TIMEOUT_ERRORS = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ])
 
-/** A request that got no complete answer -> `Timeout`, or `ExtensionUnavailable` (refused or reset). */
-export const networkError = (def: KeyDef, error: unknown, timeoutMs: number): ParamsSecretsError => {
+/** Where the request was sent, and how long it was given (cut to the invocation's budget or not). */
+export interface RequestScope {
+  port: number
+  timeoutMs: number
+  /** the timer was the invocation's remaining budget, shorter than `extension.timeoutMs` */
+  budgetCut?: boolean
+}
+
+/** A request that got no complete answer -> `Timeout`, `InvalidResponse` (too large, cut short), `Closed` or `ExtensionUnavailable`. */
+export const networkError = (def: KeyDef, error: unknown, scope: RequestScope): ParamsSecretsError => {
   const code = (error as { code?: string })?.code ?? ''
+  const status = (error as { status?: number })?.status
+  const fields = { source: 'extension' as const, key: def.key, cause: error }
   if (code === 'ECONNREFUSED') {
     return new ParamsSecretsError(
-      `Nothing listens on the extension's port for ${what(def)} (connection refused)`,
-      {
-        code: 'ExtensionUnavailable',
-        source: 'extension',
-        key: def.key,
-        cause: error,
-      },
+      `The extension refused the connection for ${what(def)}: nothing listens on 127.0.0.1:${scope.port}: ` +
+        "add the layer, start the emulator, or set transport: 'sdk'",
+      { code: 'ExtensionUnavailable', ...fields },
     )
   }
-  if (TIMEOUT_ERRORS.has(code)) {
-    return new ParamsSecretsError(`The extension did not answer within ${timeoutMs} ms for ${what(def)}`, {
-      code: 'Timeout',
-      source: 'extension',
-      key: def.key,
-      cause: error,
-    })
+  if (TIMEOUT_ERRORS.has(code)) return timeoutError(def, scope, error)
+  if (code === BODY_TOO_LARGE) {
+    return new ParamsSecretsError(
+      `The extension answered ${status} for ${what(def)} with a body over ${MAX_BODY_BYTES} bytes, the cap ` +
+        '(no secret or parameter is that large): reading stopped there; check that the layer (not another server) is on the port',
+      { code: 'InvalidResponse', status, ...fields },
+    )
   }
+  if (code === BODY_CUT_SHORT) {
+    return new ParamsSecretsError(
+      `The extension answered ${status} for ${what(def)} but the connection ended before the body did (cut short)`,
+      { code: 'InvalidResponse', status, ...fields },
+    )
+  }
+  if (code === CONNECTION_CLOSED) return closedError(def, error)
   return new ParamsSecretsError(
-    `The connection to the extension failed for ${what(def)}${CONNECTION_ERRORS.has(code) ? ' (reset)' : ''}`,
-    { code: 'ExtensionUnavailable', source: 'extension', key: def.key, cause: error },
+    `The connection to the extension on 127.0.0.1:${scope.port} failed for ${what(def)}${CONNECTION_ERRORS.has(code) ? ' (reset)' : ''}`,
+    { code: 'ExtensionUnavailable', ...fields },
+  )
+}
+
+/** The request's budget ran out: `extension.timeoutMs`, or the invocation's remaining time. */
+export const timeoutError = (def: KeyDef, scope: RequestScope, cause?: unknown): ParamsSecretsError =>
+  new ParamsSecretsError(
+    scope.budgetCut
+      ? `The invocation's time budget ran out before the extension answered for ${what(def)}`
+      : `The extension did not answer within ${scope.timeoutMs} ms for ${what(def)}`,
+    { code: 'Timeout', source: 'extension', key: def.key, cause },
+  )
+
+/** A fetch after `close()`, or cut by it. */
+export const closedError = (def: KeyDef, cause?: unknown): ParamsSecretsError =>
+  new ParamsSecretsError(`The middleware was closed: no value for ${what(def)}`, {
+    code: 'Closed',
+    source: 'extension',
+    key: def.key,
+    cause,
+  })
+
+// What Node and undici accept in a header value, less tab: a token is never whitespace.
+const HEADER_VALUE = /^[\x20-\x7e\x80-\xff]*$/
+
+/**
+ * A token that cannot be sent as a header value (CR, LF, NUL or another control character, or a
+ * character above U+00FF) -> `InvalidToken`; undefined for a good one. The token is never quoted.
+ */
+export const invalidTokenError = (def: KeyDef, token: string): ParamsSecretsError | undefined => {
+  if (HEADER_VALUE.test(token)) return undefined
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are the point
+  const kind = /[\x00-\x1f\x7f]/.test(token)
+    ? 'a control character (CR, LF, NUL, ...)'
+    : 'a character above U+00FF'
+  return new ParamsSecretsError(
+    `The extension token holds ${kind}, which an HTTP header cannot carry; nothing was sent for ${what(def)}. ` +
+      'Fix extension.token, or the variable it comes from (AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN)',
+    { code: 'InvalidToken', source: 'extension', key: def.key },
   )
 }
 
@@ -133,10 +190,15 @@ export const isRefused = (error: unknown): boolean =>
   error.code === 'ExtensionUnavailable' &&
   causeCode(error) === 'ECONNREFUSED'
 
-/** Transient: 429, 5xx other than an upstream timeout, and a connection reset mid-request. */
-export const isRetryable = (error: unknown): boolean => {
+/**
+ * Transient: 429, 5xx other than an upstream timeout, a connection reset before the answer, and a
+ * body cut short, the latter on the first attempt only: a layer that restarts mid-answer is served
+ * by one more request, one that always cuts its answers short is not worth three.
+ */
+export const isRetryable = (error: unknown, attempt = 1): boolean => {
   if (!(error instanceof ParamsSecretsError)) return false
   if (error.code === 'ExtensionUnavailable') return causeCode(error) !== 'ECONNREFUSED'
+  if (error.code === 'InvalidResponse') return causeCode(error) === BODY_CUT_SHORT && attempt === 1
   const status = error.status ?? 0
   return status === 429 || (status >= 500 && error.code !== 'Timeout')
 }

@@ -1,18 +1,22 @@
 /**
  * The fault matrix: every fault of the emulator, under each policy (none, staleIfError,
- * staleWhileRevalidate) and both transports that talk to the layer ('extension', and 'auto' with
- * a loopback SDK endpoint), through real middy and real HTTP. Each row writes down what must
+ * staleWhileRevalidate), both transports that talk to the layer ('extension', and 'auto' with
+ * a loopback SDK endpoint) and both clients of the connection (node:http, undici's pool), through
+ * real middy and real HTTP. Byte-level faults the emulator cannot send (100 Continue, a reset
+ * after the status line, an endless stream) are in test/transport/, on both clients too. Each row writes down what must
  * happen: the error code and status, the upstream attempts and the requests the layer saw, a
  * stale value within its window, or the new value from the SDK.
  *
  * The clock runs in real time and jumps on demand (`now` option): the not-ready window is measured
  * on it (see the failing test at the end for a frozen clock).
  */
+import diagnosticsChannel from 'node:diagnostics_channel'
 import { ParamsSecretsError, secret } from '../../src/index.ts'
 import type { Fault } from '../../src/testing/index.ts'
+import { clientPin, MAX_BODY_BYTES } from '../../src/transport/connection.ts'
 import { REPROBE_MS } from '../../src/transport/select.ts'
 import { eventually, manualClock } from '../helpers/lambda.ts'
-import { startWorld, type World } from '../helpers/world.ts'
+import { startWorld, TOKEN, type World } from '../helpers/world.ts'
 
 const TIMEOUT_MS = 250
 const MAX_AGE = 10_000
@@ -33,7 +37,16 @@ const jumpingClock = (start = 10_000_000) => {
   return now
 }
 
-type Trigger = { fault: Fault } | { notReady: true } | { pause: true } | { denied: true }
+type Trigger = { fault: Fault } | { notReady: true } | { pause: true } | { denied: true } | { token: string }
+
+// undici's pool announces each connection it makes.
+let undiciConnects = 0
+diagnosticsChannel.subscribe('undici:client:connected', () => {
+  undiciConnects++
+})
+
+/** Both clients of the connection: node:http (an instance's first requests) and undici's pool. */
+const CLIENTS = ['node:http', 'undici'] as const
 
 interface Row {
   name: string
@@ -105,12 +118,14 @@ const ROWS: Row[] = [
     attempts: 3,
     requests: 3,
   },
+  // A 200 whose connection ends before Content-Length bytes: cut short, retried once.
   {
-    name: 'connection reset in the middle of the body',
+    name: 'connection dropped in the middle of the body',
     trigger: { fault: { drop: 'mid-body' } },
-    code: 'ExtensionUnavailable',
-    attempts: 3,
-    requests: 3,
+    code: 'InvalidResponse',
+    status: 200,
+    attempts: 2,
+    requests: 2,
   },
   {
     name: 'truncated body',
@@ -119,6 +134,23 @@ const ROWS: Row[] = [
     status: 200,
     attempts: 1,
     requests: 1,
+  },
+  // Past the cap nothing more is read, and the answer is not asked for again.
+  {
+    name: 'a 200 body over the cap',
+    trigger: { fault: { body: 'x'.repeat(MAX_BODY_BYTES + 1) } },
+    code: 'InvalidResponse',
+    status: 200,
+    attempts: 1,
+    requests: 1,
+  },
+  // A token that cannot be a header value: refused before anything is sent, not even to the SDK.
+  {
+    name: 'a token with CR LF',
+    trigger: { token: `${TOKEN}\r\nX-Injected: 1` },
+    code: 'InvalidToken',
+    attempts: 0,
+    requests: 0,
   },
   {
     name: 'body that is not JSON',
@@ -181,6 +213,12 @@ const applyTrigger = async (world: World, trigger: Trigger): Promise<() => Promi
     world.emu.setNotReady()
     return async () => world.emu.ready()
   }
+  if ('token' in trigger) {
+    process.env.AWS_TOKEN = trigger.token
+    return async () => {
+      process.env.AWS_TOKEN = TOKEN
+    }
+  }
   if ('denied' in trigger) {
     world.emu.denyAccess('secret', 's')
     return async () => world.emu.allowAccess('secret', 's')
@@ -220,7 +258,13 @@ const failureEvent = (row: Row, background: boolean) => ({
 describe('fault matrix', () => {
   let world: World
 
+  // The token is read from the environment at each request, so a trigger can spoil it.
+  beforeEach(() => {
+    process.env.AWS_TOKEN = TOKEN
+  })
   afterEach(async () => {
+    delete process.env.AWS_TOKEN
+    clientPin.client = undefined
     await world.close()
   })
 
@@ -229,14 +273,17 @@ describe('fault matrix', () => {
     const clock = jumpingClock()
     const mw = world.middleware({
       transport,
-      extension: { timeoutMs: TIMEOUT_MS },
+      extension: { timeoutMs: TIMEOUT_MS, token: undefined },
       fetchData: { s: secret('s', POLICIES[policy]) },
       setToContext: true,
       disablePrefetch: true,
       now: clock,
     })
+    const connectsBefore = undiciConnects
     expect((await mw.invoke()).s).toBe('v1')
     expect(mw.events.at(-1)).toMatchObject({ source: 'extension' })
+    // the pin holds: undici's pool connects only when it serves
+    expect(undiciConnects > connectsBefore).toBe(clientPin.client === 'undici')
     // rotated: a stale answer is 'v1', a fresh one 'v2'
     world.rotate('s', 'v2')
     return { ...mw, clock }
@@ -244,11 +291,14 @@ describe('fault matrix', () => {
 
   const cases = ROWS.flatMap((row) =>
     (['extension', 'auto'] as const).flatMap((transport) =>
-      (Object.keys(POLICIES) as PolicyName[]).map((policy) => ({ row, transport, policy })),
+      (Object.keys(POLICIES) as PolicyName[]).flatMap((policy) =>
+        CLIENTS.map((client) => ({ row, transport, policy, client })),
+      ),
     ),
   )
 
-  it.each(cases)('$row.name | $transport | $policy', async ({ row, transport, policy }) => {
+  it.each(cases)('$row.name | $transport | $policy | $client', async ({ row, transport, policy, client }) => {
+    clientPin.client = client
     const { invoke, events, clock } = await setup(transport, policy)
     const stop = await applyTrigger(world, row.trigger)
     world.emu.resetLog()

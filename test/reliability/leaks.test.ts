@@ -238,7 +238,7 @@ describe('leaks', () => {
         ],
         ['a 403 quoting the token', { status: 403, body: `bad token ${TOKEN}` }, 'ExtensionRequestFailed'],
         ['a truncated 200', { malformed: 'truncated' }, 'InvalidResponse'],
-        ['a 200 cut mid-body', { drop: 'mid-body' }, 'ExtensionUnavailable'],
+        ['a 200 cut mid-body', { drop: 'mid-body' }, 'InvalidResponse'],
         ['a 200 not JSON', { status: 200, body: `{"SecretString":"${VALUES.plain}` }, 'InvalidResponse'],
         [
           'a 200 of the wrong shape',
