@@ -4,6 +4,7 @@
  */
 import { closedError, ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../keys.ts'
+import { referenceBinary } from './reference-binary.ts'
 import {
   createSdkClients,
   type SdkClient,
@@ -110,8 +111,13 @@ const parameterFetcher = (clients: SdkClients, timeoutMs: number, closing: Abort
 
   const settle = (waiting: Waiting[], parameter: any, attempts: number, operation: SdkOperation): void => {
     for (const w of waiting) {
+      // A binary secret read through /aws/reference/secretsmanager/ has no Value: its bytes are in SourceResult.
+      const binary =
+        typeof parameter?.Value === 'string' ? undefined : referenceBinary(parameter?.SourceResult)
       if (typeof parameter?.Value === 'string') {
         w.resolve({ text: parameter.Value, parameterType: parameter.Type, attempts })
+      } else if (binary !== undefined) {
+        w.resolve({ binary, parameterType: parameter.Type, attempts })
       } else {
         w.reject(invalidResponse(w.def, operation, 'no Parameter.Value'))
       }

@@ -511,11 +511,12 @@ describe('README.md', () => {
       expect(readme).toContain(`**${REPROBE_MS / 1000} seconds**`)
       expect(readme).toContain(`**${NOT_READY_WINDOW_MS} ms**`)
       expect(readme).toContain(`every ${num('src/transport/select.ts', 'NOT_READY_STEP_MS')} ms`)
-      expect(num('src/transport/select.ts', 'NOT_READY_RESERVE_MS')).toBe(1000)
-      expect(readme).toContain('cut to the remaining time minus one second')
+      expect(num('src/policy.ts', 'HANDLER_RESERVE_MAX_MS')).toBe(1000)
+      expect(num('src/policy.ts', 'HANDLER_RESERVE_SHARE')).toBe(0.2)
+      expect(readme).toContain('a fifth of the remaining time, at most 1 s')
       expect(readme).toContain(`${num('src/transport/extension.ts', 'MAX_ATTEMPTS')} attempts in all`)
       expect(readme).toContain(
-        `(${num('src/resolve.ts', 'THROTTLE_BACKOFF_BASE_MS')} ms doubling up to ${num('src/resolve.ts', 'THROTTLE_BACKOFF_MAX_MS') / 1000} s, with jitter)`,
+        `(${num('src/policy.ts', 'THROTTLE_BACKOFF_BASE_MS')} ms doubling up to ${num('src/policy.ts', 'THROTTLE_BACKOFF_MAX_MS') / 1000} s, with jitter)`,
       )
     })
   })

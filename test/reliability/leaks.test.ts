@@ -94,12 +94,13 @@ describe('leaks', () => {
   const written: string[] = []
   const restores: Array<() => void> = []
 
-  const sdkOptions = () => ({
-    endpoint: aws.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDLEAKTEST', secretAccessKey: 'not-the-secret', sessionToken: TOKEN },
-    maxAttempts: 1,
-  })
+  // The SDK signs with the session token too: from the environment, as in Lambda (credentials in
+  // the client options would route every key to the SDK).
+  process.env.AWS_REGION = 'us-east-1'
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDLEAKTEST'
+  process.env.AWS_SECRET_ACCESS_KEY = 'not-the-secret'
+  process.env.AWS_SESSION_TOKEN = TOKEN
+  const sdkOptions = () => ({ endpoint: aws.endpoint, region: 'us-east-1' })
 
   beforeAll(async () => {
     // capture everything written, from the first import of the package on
