@@ -90,6 +90,7 @@ export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> =
     events,
     stuckAfterMs: options.extension.timeoutMs * STUCK_AFTER_TIMEOUTS,
     closed: () => closed,
+    layerTtlMs: options.layerTtlMs,
   }
   const bridge = createClearCacheBridge(options.cacheKey)
   const { setToContext, now } = options

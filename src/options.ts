@@ -35,6 +35,18 @@ export interface ResolvedOptions {
    * region, credentials or a role, which the layer cannot use); undefined when the layer may serve.
    */
   sdkOnly: { secret?: string; parameter?: string }
+  /** the layer's cache TTL per kind (SECRETS_MANAGER_TTL, SSM_PARAMETER_STORE_TTL: 0-300 s, default 300) */
+  layerTtlMs: { secret: number; parameter: number }
+}
+
+const LAYER_TTL_DEFAULT_S = 300
+const LAYER_TTL_MAX_S = 300
+
+/** The layer's TTL as it reads its variable: whole seconds, clamped to 300; anything else is the default. */
+const layerTtlMs = (value: string | undefined): number => {
+  const seconds =
+    value !== undefined && /^\d{1,6}$/.test(value.trim()) ? Number(value.trim()) : LAYER_TTL_DEFAULT_S
+  return Math.min(seconds, LAYER_TTL_MAX_S) * 1000
 }
 
 const topLevel = new Set([
@@ -217,6 +229,10 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
     transport,
     extension,
     sdkOnly,
+    layerTtlMs: {
+      secret: layerTtlMs(env.SECRETS_MANAGER_TTL),
+      parameter: layerTtlMs(env.SSM_PARAMETER_STORE_TTL),
+    },
     onEvent: o.onEvent,
     now: o.now ?? Date.now,
     sdk: {

@@ -58,6 +58,7 @@ export const scripted = () => {
     stuckAfterMs: 12_000,
     closed: () => closed,
     random: () => 0.5,
+    layerTtlMs: { secret: 300_000, parameter: 300_000 },
   }
   const invocation = (deadline?: number): Invocation => ({
     request: { internal: {}, context: {} },
