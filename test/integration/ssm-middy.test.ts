@@ -40,7 +40,7 @@ const tokens = ['AWS_TOKEN', 'AWS_SESSION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_T
 /** Runs the vendored file with node --test (TAP), bounded; the outcome of each top-level test. */
 const runSuite = (namePattern?: string): Promise<Outcome> =>
   new Promise((resolve, reject) => {
-    const env = { ...process.env, AWS_REGION: 'us-east-1' }
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: 'us-east-1' }
     for (const name of tokens) delete env[name]
     const args = ['--no-warnings', '--test', '--test-reporter=tap']
     if (namePattern) args.push(`--test-name-pattern=${namePattern}`)
