@@ -3,8 +3,13 @@
  * validation at construction: a ParamsSecretsError naming the key and the option.
  */
 import { ParamsSecretsError } from '../../src/errors.ts'
-import paramsSecrets, { parametersByPath, paramsSecretsValidateOptions } from '../../src/index.ts'
+import paramsSecrets, {
+  parametersByPath,
+  paramsSecretsValidateOptions,
+  secretsManagerValidateOptions,
+} from '../../src/index.ts'
 import { normalizeKeys } from '../../src/keys.ts'
+import { ssmValidateOptions } from '../../src/ssm.ts'
 
 const defaults = { cacheExpiry: -1, setToContext: false, fetchRotationDate: false }
 const one = (spec: unknown, extra: Partial<Parameters<typeof normalizeKeys>[1]> = {}) =>
@@ -104,5 +109,34 @@ describe('options: awsRequestLimit', () => {
   it('accepts 1 to 10', () => {
     for (const limit of [1, 10])
       expect(() => paramsSecretsValidateOptions({ awsRequestLimit: limit })).not.toThrow()
+  })
+})
+
+describe("middy 7's validateOptions names", () => {
+  it.each([
+    ['secretsManagerValidateOptions', secretsManagerValidateOptions, '@middy/secrets-manager'],
+    ['ssmValidateOptions', ssmValidateOptions, '@middy/ssm'],
+  ] as const)(
+    '%s throws a TypeError naming the option, its cause the ParamsSecretsError',
+    (_, check, pkg) => {
+      let caught: any
+      try {
+        check({ cacheExpiry: -2 } as any)
+      } catch (error) {
+        caught = error
+      }
+      expect(caught).toBeInstanceOf(TypeError)
+      expect(caught.message).toContain('cacheExpiry')
+      expect(caught.cause).toBeInstanceOf(ParamsSecretsError)
+      expect(caught.cause).toMatchObject({ code: 'InvalidOptions', package: pkg })
+      const ok = { fetchData: { a: '/a' }, cacheExpiry: 0 }
+      expect(check(ok)).toBe(ok)
+    },
+  )
+
+  it('ssmValidateOptions names the ssm option, not the one it maps to', () => {
+    expect(() => ssmValidateOptions({ AwsClient: 'no' } as any)).toThrow(/"AwsClient"/)
+    expect(() => ssmValidateOptions({ awsClientOptions: 'no' } as any)).toThrow(/"awsClientOptions"/)
+    expect(() => ssmValidateOptions({ ssmAwsClient: class {} } as any)).toThrow(/"ssmAwsClient"/)
   })
 })
