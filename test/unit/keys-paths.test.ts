@@ -116,7 +116,7 @@ describe("middy 7's validateOptions names", () => {
   it.each([
     ['secretsManagerValidateOptions', secretsManagerValidateOptions, '@middy/secrets-manager'],
     ['ssmValidateOptions', ssmValidateOptions, '@middy/ssm'],
-  ] as const)(
+  ] as Array<[string, (options: any) => unknown, string]>)(
     '%s throws a TypeError naming the option, its cause the ParamsSecretsError',
     (_, check, pkg) => {
       let caught: any
