@@ -65,6 +65,7 @@ const topLevel = new Set([
   'awsClientCapture',
   'ssmAwsClient',
   'ssmAwsClientOptions',
+  'awsRequestLimit',
   'transport',
   'extension',
   'onEvent',
@@ -187,6 +188,14 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
     if (o[obj] !== undefined && !isPlainObject(o[obj]))
       throw invalidOptions(undefined, obj, 'must be an object')
   }
+  const limit = o.awsRequestLimit
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 10)) {
+    throw invalidOptions(
+      undefined,
+      'awsRequestLimit',
+      'must be a whole number from 1 to 10 (names per GetParameters)',
+    )
+  }
   if (o.transport !== undefined && !['auto', 'extension', 'sdk'].includes(o.transport)) {
     throw invalidOptions(undefined, 'transport', "must be 'auto', 'extension' or 'sdk'")
   }
@@ -243,6 +252,7 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
       ssmAwsClient: o.ssmAwsClient,
       ssmAwsClientOptions: o.ssmAwsClientOptions,
       timeoutMs: extension.timeoutMs,
+      awsRequestLimit: limit,
     },
   }
 }

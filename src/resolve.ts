@@ -8,7 +8,7 @@ import { decodeValue } from './decode.ts'
 import { closedError, ParamsSecretsError } from './errors.ts'
 import { type Emitter, errorCodeOf } from './events.ts'
 import { type Flight, startFlight } from './flight.ts'
-import type { KeyDef } from './keys.ts'
+import type { KeyDef } from './model.ts'
 import {
   canServeStale,
   decide,

@@ -1,6 +1,7 @@
 /**
  * A loopback server speaking the AWS JSON 1.1 protocol of Secrets Manager and SSM Parameter Store
- * (GetSecretValue, DescribeSecret, GetParameter, GetParameters), for the real SDK v3 clients
+ * (GetSecretValue, DescribeSecret, GetParameter, GetParameters, GetParametersByPath with paging),
+ * for the real SDK v3 clients
  * configured with its `endpoint`. Signatures are not verified, but a request must be signed.
  */
 import { createHash, randomUUID } from 'node:crypto'
@@ -233,6 +234,31 @@ export const startAwsJsonServer = async (
     return { Parameters: found, InvalidParameters: invalid }
   }
 
+  // Pages of `MaxResults` (default 10, as SSM), the token being the next offset; a token not
+  // handed out is refused as SSM refuses it.
+  const getParametersByPath = (body: any) => {
+    const path: string = body.Path
+    const prefix = path.endsWith('/') ? path : `${path}/`
+    const under = [...parameters.values()].filter(
+      (p) =>
+        p.name.startsWith(prefix) && (body.Recursive === true || !p.name.slice(prefix.length).includes('/')),
+    )
+    const denied = under.find((p) => deniedIds.has(p.name))
+    if (denied || deniedIds.has(path)) throw denied_(path)
+    const start = body.NextToken === undefined ? 0 : Number(body.NextToken)
+    if (!Number.isInteger(start) || start < 0 || start > under.length)
+      throw new AwsError('ValidationException', 'The specified token is not valid.')
+    const size = body.MaxResults ?? 10
+    const page = under.slice(start, start + size)
+    return {
+      Parameters: page.map((p) =>
+        findParameter(p.name, body.WithDecryption === true, 'ssm:GetParametersByPath'),
+      ),
+      ...(start + size < under.length && { NextToken: String(start + size) }),
+    }
+  }
+  const denied_ = (path: string) => denied('ssm:GetParametersByPath', parameterArn(path))
+
   const operations: Record<string, (body: any) => unknown> = {
     'secretsmanager.GetSecretValue': getSecretValue,
     'secretsmanager.DescribeSecret': describeSecret,
@@ -240,6 +266,7 @@ export const startAwsJsonServer = async (
       Parameter: findParameter(body.Name, body.WithDecryption === true, 'ssm:GetParameter'),
     }),
     'AmazonSSM.GetParameters': getParameters,
+    'AmazonSSM.GetParametersByPath': getParametersByPath,
   }
 
   const answer = (target: string, body: any) => {

@@ -90,5 +90,7 @@ export const keyDef = (over: Partial<KeyDef> = {}): KeyDef => ({
   staleWhileRevalidate: 0,
   staleIfError: 0,
   fetchRotationDate: false,
+  recursive: false,
+  optional: false,
   ...over,
 })
