@@ -1,9 +1,11 @@
 /**
  * A small Lambda handler that reads a database secret and two parameters. The same file runs in
  * Lambda (with the Parameters and Secrets Lambda Extension layer) and locally against the emulator.
+ * It imports the package's source so `npm run example` works on a fresh clone without a build; in
+ * your project the import is `from 'middy-params-secrets'`.
  */
 import middy from '@middy/core'
-import paramsSecrets, { parameter, type ResolutionEvent, secret } from 'middy-params-secrets'
+import paramsSecrets, { parameter, type ResolutionEvent, secret } from '../../src/index.ts'
 
 interface DbCredentials {
   username: string

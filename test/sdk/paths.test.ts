@@ -54,7 +54,10 @@ describe('sdk transport: parameters by path (wire)', () => {
     const upstream = await connect().fetch(pathDef('/app/many/'), ctx)
     expect(upstream.entries?.map((e) => e.name).sort()).toEqual(Object.keys(many).sort())
     expect(upstream.attempts).toBe(3)
-    expect(byPath().map((c) => c.body.NextToken)).toEqual([undefined, '10', '20'])
+    const tokens = byPath().map((c) => c.body.NextToken)
+    expect(tokens[0]).toBeUndefined()
+    expect(new Set(tokens.slice(1)).size).toBe(2)
+    expect(tokens.slice(1).every((t) => typeof t === 'string' && t !== '')).toBe(true)
   })
 
   it('sends Recursive and WithDecryption true by default, keyed and decoded as @middy/ssm does', async () => {
@@ -83,7 +86,7 @@ describe('sdk transport: parameters by path (wire)', () => {
   })
 
   it('names the permission to grant when the path is denied', async () => {
-    server.deny('/app/db/url')
+    server.deny('/app/db/')
     const error = await connect()
       .fetch(pathDef('/app/db/', { key: 'db' }), ctx)
       .catch((e) => e)
