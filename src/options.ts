@@ -10,6 +10,8 @@ const DEFAULT_PORT = 2773
 const DEFAULT_TIMEOUT_MS = 3000
 const DEFAULT_CONNECTIONS = 3
 const MAX_TIMEOUT_MS = 900_000
+/** The least per-call budget of an SDK call (it also resolves credentials, signs, and crosses the network). */
+const SDK_MIN_TIMEOUT_MS = 3000
 
 /** Options after defaults and environment, as the middleware uses them. Internal. */
 export interface ResolvedOptions {
@@ -251,7 +253,8 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
       awsClientCapture: o.awsClientCapture,
       ssmAwsClient: o.ssmAwsClient,
       ssmAwsClientOptions: o.ssmAwsClientOptions,
-      timeoutMs: extension.timeoutMs,
+      // A call to AWS takes longer than one to localhost: a short extension.timeoutMs is not its bound.
+      timeoutMs: Math.max(extension.timeoutMs, SDK_MIN_TIMEOUT_MS),
       awsRequestLimit: limit,
     },
   }

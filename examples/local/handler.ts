@@ -20,7 +20,7 @@ export const secrets = paramsSecrets({
     db: secret<DbCredentials>('demo/db', { maxAge: 60_000, staleIfError: 300_000 }),
     apiKey: secret<string>('demo/api-key'),
     flags: parameter<{ beta: boolean }>('/demo/flags', { maxAge: 30_000 }),
-    regions: parameter('/demo/regions'),
+    regions: parameter<string[]>('/demo/regions'),
   },
   setToContext: true,
   onEvent: (event) => events.push(event),
@@ -34,6 +34,6 @@ export const handler = middy()
       dbUser: context.db.username.length > 0,
       apiKeyLength: context.apiKey.length,
       beta: context.flags.beta,
-      regions: context.regions.split(',').length,
+      regions: context.regions.length,
     }
   })
