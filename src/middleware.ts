@@ -32,6 +32,7 @@ const resolveAll = (opts: ParamsSecretsOptions<any> | undefined) => {
     cacheExpiry: options.cacheExpiry,
     setToContext: options.setToContext,
     fetchRotationDate: opts?.fetchRotationDate ?? false,
+    transport: options.transport,
   })
   return { options, defs }
 }

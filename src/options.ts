@@ -49,6 +49,7 @@ const topLevel = new Set([
   'awsClientCapture',
   'ssmAwsClient',
   'ssmAwsClientOptions',
+  'awsRequestLimit',
   'transport',
   'extension',
   'onEvent',
@@ -166,6 +167,14 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
     if (o[obj] !== undefined && !isPlainObject(o[obj]))
       throw invalidOptions(undefined, obj, 'must be an object')
   }
+  const limit = o.awsRequestLimit
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 10)) {
+    throw invalidOptions(
+      undefined,
+      'awsRequestLimit',
+      'must be a whole number from 1 to 10 (names per GetParameters)',
+    )
+  }
   if (o.transport !== undefined && !['auto', 'extension', 'sdk'].includes(o.transport)) {
     throw invalidOptions(undefined, 'transport', "must be 'auto', 'extension' or 'sdk'")
   }
@@ -201,6 +210,7 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
       awsClientCapture: o.awsClientCapture,
       ssmAwsClient: o.ssmAwsClient,
       ssmAwsClientOptions: o.ssmAwsClientOptions,
+      awsRequestLimit: limit,
     },
   }
 }

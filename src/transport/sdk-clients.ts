@@ -29,6 +29,7 @@ export interface SdkTransportOptions
     | 'awsClientCapture'
     | 'ssmAwsClient'
     | 'ssmAwsClientOptions'
+    | 'awsRequestLimit'
   > {
   /** Loads the SDK packages; default: `import()` of each. For tests of the `SdkMissing` path. */
   importModule?: ImportModule

@@ -7,7 +7,12 @@ import type { KeyDef } from '../keys.ts'
 import { awsErrorCode } from './sdk-clients.ts'
 
 /** The service operations this transport calls. */
-export type SdkOperation = 'GetSecretValue' | 'DescribeSecret' | 'GetParameter' | 'GetParameters'
+export type SdkOperation =
+  | 'GetSecretValue'
+  | 'DescribeSecret'
+  | 'GetParameter'
+  | 'GetParameters'
+  | 'GetParametersByPath'
 
 /** The name GetParameter(s) takes: the id, with its version or label selector. */
 export const parameterName = (def: KeyDef): string =>
@@ -15,6 +20,7 @@ export const parameterName = (def: KeyDef): string =>
 
 const nameOf = (def: KeyDef): string => {
   if (def.kind === 'parameter') return `parameter '${parameterName(def)}'`
+  if (def.kind === 'path') return `path '${def.id}'`
   const version = def.versionId ?? def.versionStage
   return `secret '${def.id}'${version === undefined ? '' : ` (${version})`}`
 }
@@ -22,7 +28,11 @@ const nameOf = (def: KeyDef): string => {
 const permissions = (def: KeyDef, operation: SdkOperation): string => {
   if (operation === 'DescribeSecret') return 'secretsmanager:DescribeSecret (fetchRotationDate)'
   const action =
-    def.kind === 'secret' ? 'secretsmanager:GetSecretValue' : 'ssm:GetParameter and ssm:GetParameters'
+    def.kind === 'secret'
+      ? 'secretsmanager:GetSecretValue'
+      : def.kind === 'path'
+        ? 'ssm:GetParametersByPath'
+        : 'ssm:GetParameter and ssm:GetParameters'
   const decrypts = def.kind === 'secret' || def.withDecryption
   return decrypts
     ? `${action} (and kms:Decrypt on its KMS key if a customer-managed key encrypts it)`
@@ -85,7 +95,11 @@ const plainCopy = (error: unknown): Error => {
 export const sdkError = (
   error: unknown,
   def: KeyDef,
-  operation: SdkOperation = def.kind === 'secret' ? 'GetSecretValue' : 'GetParameter',
+  operation: SdkOperation = def.kind === 'secret'
+    ? 'GetSecretValue'
+    : def.kind === 'path'
+      ? 'GetParametersByPath'
+      : 'GetParameter',
 ): ParamsSecretsError => {
   if (error instanceof ParamsSecretsError) {
     if (error.key === def.key) return error

@@ -14,6 +14,7 @@ import {
   sdkError,
   subject,
 } from './sdk-errors.ts'
+import { fetchPath } from './sdk-paths.ts'
 import type { FetchContext, Transport, Upstream } from './types.ts'
 
 export type { ImportModule, SdkTransportOptions } from './sdk-clients.ts'
@@ -61,7 +62,10 @@ const afterTick = (fn: () => void): void => {
   void Promise.resolve().then(() => nextTick(fn))
 }
 
-const parameterFetcher = (clients: SdkClients) => {
+// `awsRequestLimit` (@middy/ssm's option) caps a batch and, as in @middy/ssm, sends even one name
+// through GetParameters.
+const parameterFetcher = (clients: SdkClients, awsRequestLimit: number | undefined) => {
+  const perCall = awsRequestLimit ?? MAX_NAMES_PER_CALL
   let queue: Waiting[] = []
 
   const settle = (waiting: Waiting[], parameter: any, attempts: number, operation: SdkOperation): void => {
@@ -94,7 +98,8 @@ const parameterFetcher = (clients: SdkClients) => {
 
   const call = async (batch: Array<[string, Waiting[]]>, withDecryption: boolean): Promise<void> => {
     const waiting = batch.flatMap(([, w]) => w)
-    const operation: SdkOperation = batch.length === 1 ? 'GetParameter' : 'GetParameters'
+    const operation: SdkOperation =
+      batch.length === 1 && awsRequestLimit === undefined ? 'GetParameter' : 'GetParameters'
     try {
       const lead = waiting.find((w) => w.ctx.request) ?? waiting[0]!
       const { sdk, client } = await clients.ssm(lead.def, lead.ctx)
@@ -134,8 +139,8 @@ const parameterFetcher = (clients: SdkClients) => {
         byName.set(name, [...(byName.get(name) ?? []), w])
       }
       const names = [...byName]
-      for (let i = 0; i < names.length; i += MAX_NAMES_PER_CALL) {
-        void call(names.slice(i, i + MAX_NAMES_PER_CALL), withDecryption)
+      for (let i = 0; i < names.length; i += perCall) {
+        void call(names.slice(i, i + perCall), withDecryption)
       }
     }
   }
@@ -164,7 +169,7 @@ const parameterFetcher = (clients: SdkClients) => {
  */
 export const createSdkTransport = (options: SdkTransportOptions): SdkTransport => {
   const clients = createSdkClients(options)
-  const fetchParameter = parameterFetcher(clients)
+  const fetchParameter = parameterFetcher(clients, options.awsRequestLimit)
   const inFlight = new Set<Promise<unknown>>()
 
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -212,7 +217,14 @@ export const createSdkTransport = (options: SdkTransportOptions): SdkTransport =
   }
 
   return {
-    fetch: (def, ctx) => track(def.kind === 'secret' ? fetchSecret(def, ctx) : fetchParameter(def, ctx)),
+    fetch: (def, ctx) =>
+      track(
+        def.kind === 'secret'
+          ? fetchSecret(def, ctx)
+          : def.kind === 'path'
+            ? fetchPath(clients, def, ctx)
+            : fetchParameter(def, ctx),
+      ),
     rotationSchedule: (def, ctx) => track(rotationSchedule(def, ctx)),
     // Waits for the work in flight, so no client is built after the ones it destroys.
     close: async () => {

@@ -89,7 +89,7 @@ export const createSelector = (options: ResolvedOptions) => {
   }
 
   const fetch = async (def: KeyDef, ctx: SelectContext): Promise<Served> => {
-    if (mode === 'sdk') return viaSdk(def, ctx)
+    if (mode === 'sdk' || def.kind === 'path') return viaSdk(def, ctx)
     if (extension.token() === undefined) {
       if (mode === 'auto') return viaSdk(def, ctx)
       throw new ParamsSecretsError(
