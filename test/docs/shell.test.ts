@@ -39,7 +39,9 @@ describe('shell blocks of the documentation', () => {
     for (const { block, line } of lines())
       expect([where(block), line, known.test(line)]).toEqual([where(block), line, true])
     // the two commands a fresh clone needs, in the README itself
-    const readmeLines = lines().filter((l) => l.block.file === 'README.md').map((l) => l.line)
+    const readmeLines = lines()
+      .filter((l) => l.block.file === 'README.md')
+      .map((l) => l.line)
     expect(readmeLines).toEqual(expect.arrayContaining(['npm ci', 'npm test']))
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain('`npm run example`')
   })
