@@ -6,7 +6,7 @@
  * blocks have their own tests beside this one. Needs `npm run build` first (part of `npm test`).
  */
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,12 +22,14 @@ const blocks = allBlocks()
 const distUrl = (file: string) => pathToFileURL(join(root, 'dist', file)).href
 
 /** Features the lead lands in src/ separately: a block using one runs once dist/ has it. */
-const landing = [{ needle: "'middy-params-secrets:resolution'", feature: 'the diagnostics_channel channel' }]
+const landing = [{ needle: 'middy-params-secrets:resolution', feature: 'the diagnostics_channel channel' }]
+const built = (): string =>
+  readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(join(root, 'dist', f), 'utf8'))
+    .join('\n')
 const missing = (block: CodeBlock) =>
-  landing.find(
-    ({ needle }) =>
-      block.code.includes(needle) && !readFileSync(join(root, 'dist/index.js'), 'utf8').includes(needle),
-  )
+  landing.find(({ needle }) => block.code.includes(needle) && !built().includes(needle))
 
 /** A user's ESM code against dist/: the package's specifiers become file URLs. */
 const toDist = (code: string) =>
