@@ -46,6 +46,16 @@ describe('shell blocks of the documentation', () => {
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain('`npm run example`')
   })
 
+  it("list in CONTRIBUTING.md's table exactly the npm scripts package.json has (but the parts of npm test)", () => {
+    const contributing = readFileSync(join(root, 'CONTRIBUTING.md'), 'utf8')
+    const listed = [...contributing.matchAll(/^\| `npm run (\S+)`/gm)].map((m) => m[1]!)
+    expect(listed.sort()).toEqual(
+      Object.keys(packageJson.scripts)
+        .filter((s) => !['test', 'format'].includes(s))
+        .sort(),
+    )
+  })
+
   it('run npm scripts that exist', () => {
     for (const { line } of lines()) {
       const script = /^npm run (\S+)/.exec(line)?.[1]
