@@ -20,9 +20,8 @@ beforeAll(async () => {
     secrets: { 'prod/db': JSON.stringify({ username: 'app', password: 'test-password' }) },
     parameters: { '/prod/app/flags': '{"beta":false}' },
   })
-  // What Lambda sets, and where the layer listens (the port is read when the module loads).
-  process.env.AWS_SESSION_TOKEN = emulator.token
-  process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT = String(emulator.port)
+  // What Lambda sets: the layer's port and the session token (the port is read when the module loads).
+  Object.assign(process.env, emulator.env)
   app = await import('./handler.js')
 })
 

@@ -6,13 +6,7 @@ import { closedError, ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../model.ts'
 import { referenceBinary } from './reference-binary.ts'
 import { budgetFor, sendWithin } from './sdk-call.ts'
-import {
-  createSdkClients,
-  type SdkClient,
-  type SdkClients,
-  type SdkTransportOptions,
-  send,
-} from './sdk-clients.ts'
+import { createSdkClients, type SdkClients, type SdkTransportOptions } from './sdk-clients.ts'
 import {
   abortedError,
   hint,

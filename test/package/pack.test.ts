@@ -6,25 +6,14 @@
  */
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { packInto } from './pack.ts'
 
 const run = promisify(execFile)
 const root = process.cwd()
 const node = process.execPath
-
-/** Packs the package into a fresh temp project and installs it there beside `peers`. */
-const packInto = async (prefix: string, peers: string[]): Promise<{ dir: string; tarball: string }> => {
-  const dir = await mkdtemp(join(tmpdir(), prefix))
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root })
-  const tarball = join(dir, JSON.parse(stdout)[0].filename)
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
-  const flags = ['--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts']
-  await run('npm', ['install', tarball, ...peers, ...flags], { cwd: dir })
-  return { dir, tarball }
-}
 
 describe('package', () => {
   let dir: string
