@@ -1,6 +1,7 @@
 import type { ParameterView } from './parameter-store.ts'
 import type { SecretView, UpstreamError } from './secret-store.ts'
 import { SECRET_REFERENCE_PREFIX, type Store } from './store.ts'
+import { sourceResult } from './wire-format.ts'
 
 /**
  * An AWS JSON 1.1 error: its `__type`, message and HTTP status.
@@ -149,12 +150,13 @@ export function createAwsOperations(store: Store): Record<string, AwsOperation> 
     return {
       Name: base,
       Type: 'SecureString' as const,
-      Value: view.secretString ?? view.secretBinary?.toString('base64') ?? '',
+      // As SSM answers (the layer passes it through): a binary secret has no Value, its bytes are in SourceResult.
+      ...(view.secretString !== undefined && { Value: view.secretString }),
       Version: 0,
       ...(colon !== -1 && { Selector: name.slice(colon) }),
       LastModifiedDate: seconds(view.createdDate),
       ARN: view.arn,
-      SourceResult: JSON.stringify(secretValue(view)),
+      SourceResult: sourceResult(view),
     }
   }
 

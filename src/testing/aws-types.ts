@@ -1,6 +1,5 @@
 /** Public types of the AWS emulator (`startAwsEmulator`). */
-import type { EmulatorStore } from './shared-store.ts'
-import type { ParameterInput, SecretInput } from './types.ts'
+import type { EmulatorStore, ParameterInput, SecretInput } from './types.ts'
 
 /**
  * Options of {@link startAwsEmulator}.

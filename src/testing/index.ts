@@ -17,11 +17,13 @@
 export { startAwsEmulator } from './aws-emulator.ts'
 export type { AwsAnswer, AwsCall, AwsEmulator, AwsEmulatorOptions, AwsFault } from './aws-types.ts'
 export { startExtensionEmulator } from './emulator.ts'
-export { createEmulatorStore, type EmulatorStore, type EmulatorStoreOptions } from './shared-store.ts'
+export { createEmulatorStore } from './shared-store.ts'
 export type {
   EmulatorCounters,
   EmulatorOptions,
   EmulatorProfile,
+  EmulatorStore,
+  EmulatorStoreOptions,
   ExtensionEmulator,
   Fault,
   FaultAnswer,

@@ -8,7 +8,6 @@
  */
 
 import type { Fault } from './fault-types.ts'
-import type { EmulatorStore } from './shared-store.ts'
 
 export type { Fault, FaultAnswer, FaultRequest } from './fault-types.ts'
 
@@ -252,4 +251,58 @@ export interface ExtensionEmulator {
   close(): Promise<void>
   /** `close()`, for `await using emulator = await startExtensionEmulator(...)`. */
   [Symbol.asyncDispose](): Promise<void>
+}
+
+/**
+ * Secrets and parameters that several emulators serve at once: pass it as `store` to
+ * {@link startExtensionEmulator} and {@link startAwsEmulator}, and one rotation reaches both paths
+ * (the extension's TTL cache aside, unless it was started with `evictOnWrite: true`).
+ *
+ * @example
+ * ```ts
+ * import { createEmulatorStore, startAwsEmulator, startExtensionEmulator } from 'middy-params-secrets/testing'
+ *
+ * const store = createEmulatorStore({ secrets: { db: 'v1' } })
+ * const extension = await startExtensionEmulator({ store, token: 'test-token', evictOnWrite: true })
+ * const aws = await startAwsEmulator({ store })
+ * store.putSecret('db', 'v2') // both serve v2 from now on
+ * await Promise.all([extension.close(), aws.close()])
+ * ```
+ */
+export interface EmulatorStore {
+  /** Region in ARNs. */
+  readonly region: string
+  /** Account in ARNs. */
+  readonly accountId: string
+  /**
+   * Rotation: the new version becomes AWSCURRENT and the old AWSCURRENT AWSPREVIOUS, or the new
+   * version takes the given `stages` (say `['AWSPENDING']`) and the others keep theirs. Returns the VersionId.
+   */
+  putSecret(id: string, value: SecretInput, stages?: string[]): string
+  deleteSecret(id: string): void
+  /** New version of a parameter; returns its number. Given labels move to it. */
+  putParameter(name: string, value: ParameterInput): number
+  deleteParameter(name: string): void
+  /** An IAM mistake for one item: reads of it fail with AccessDeniedException. */
+  denyAccess(kind: 'secret' | 'parameter', id: string): void
+  allowAccess(kind: 'secret' | 'parameter', id: string): void
+  /** Upstream throttling: every read fails with ThrottlingException while on. */
+  throttle(on: boolean): void
+}
+
+/**
+ * Options of {@link createEmulatorStore}.
+ *
+ * @example
+ * ```ts
+ * const options: EmulatorStoreOptions = { secrets: { db: 'pw' }, parameters: { '/app/url': 'https://example.com' } }
+ * ```
+ */
+export interface EmulatorStoreOptions {
+  secrets?: Record<string, SecretInput>
+  parameters?: Record<string, ParameterInput>
+  /** Region in ARNs. Default `'us-east-1'`. */
+  region?: string
+  /** Account in ARNs. Default `'123456789012'`. */
+  accountId?: string
 }
