@@ -3,10 +3,19 @@
  * clock; every interleaving is written down step by step.
  */
 import { describe, expect, it } from '@jest/globals'
-import { invalidateEntry } from '../../src/cache.ts'
+import { type Entry, invalidateEntry } from '../../src/cache.ts'
 import { closedError } from '../../src/errors.ts'
+import type { KeyDef } from '../../src/model.ts'
 import { resolveKey, startFetch } from '../../src/resolve.ts'
 import { awsError, flush, keyDef, scripted } from '../helpers/scripted.ts'
+
+/** The key's first resolution, answered with `value`: the entry then holds it. */
+const warm = async (w: ReturnType<typeof scripted>, def: KeyDef, entry: Entry, value: string) => {
+  const cold = resolveKey(w.resolver, def, entry, w.invocation(), w.clock())
+  await flush()
+  w.fetches.at(-1)!.answer(value)
+  await cold
+}
 
 describe('resolve', () => {
   it('fetches a missing key, stores it until maxAge, and serves it from the cache meanwhile', async () => {
@@ -68,10 +77,7 @@ describe('resolve', () => {
     const w = scripted()
     const def = keyDef({ maxAge: 1000, staleWhileRevalidate: 60_000 })
     const entry = w.entry()
-    const cold = resolveKey(w.resolver, def, entry, w.invocation(), w.clock())
-    await flush()
-    w.fetches[0]!.answer('v1')
-    await cold
+    await warm(w, def, entry, 'v1')
     w.clock.advance(1500)
     resolveKey(w.resolver, def, entry, w.invocation(), w.clock())
     w.clock.advance(w.resolver.stuckAfterMs + 1)
@@ -88,10 +94,7 @@ describe('resolve', () => {
     const w = scripted()
     const def = keyDef({ maxAge: -1 })
     const entry = w.entry()
-    const cold = resolveKey(w.resolver, def, entry, w.invocation(), w.clock())
-    await flush()
-    w.fetches[0]!.answer('old-password')
-    await cold
+    await warm(w, def, entry, 'old-password')
     invalidateEntry(entry)
     const forced = resolveKey(w.resolver, def, entry, w.invocation(), w.clock()) as Promise<unknown>
     await flush()
@@ -228,10 +231,7 @@ describe('resolve', () => {
     const w = scripted()
     const def = keyDef({ maxAge: 1000, staleWhileRevalidate: 10_000 })
     const entry = w.entry()
-    const cold = resolveKey(w.resolver, def, entry, w.invocation(), w.clock())
-    await flush()
-    w.fetches[0]!.answer('v1')
-    await cold
+    await warm(w, def, entry, 'v1')
     w.clock.advance(1500)
     expect(resolveKey(w.resolver, def, entry, w.invocation(performance.now() + 5000), w.clock())).toBe('v1')
     await flush()
@@ -243,10 +243,7 @@ describe('resolve', () => {
     const w = scripted()
     const def = keyDef({ maxAge: 1000, staleIfError: 5000 })
     const entry = w.entry()
-    const cold = resolveKey(w.resolver, def, entry, w.invocation(), w.clock())
-    await flush()
-    w.fetches[0]!.answer('v1')
-    await cold
+    await warm(w, def, entry, 'v1')
     w.clock.advance(2000)
     const refresh = resolveKey(w.resolver, def, entry, w.invocation(), w.clock())
     await flush()
@@ -264,10 +261,7 @@ describe('resolve', () => {
     const w = scripted()
     const def = keyDef({ maxAge: 1000, staleIfError: 60_000 })
     const entry = w.entry()
-    const cold = resolveKey(w.resolver, def, entry, w.invocation(), w.clock())
-    await flush()
-    w.fetches[0]!.answer('v1')
-    await cold
+    await warm(w, def, entry, 'v1')
     w.clock.advance(1000)
     const throttled = resolveKey(w.resolver, def, entry, w.invocation(), w.clock())
     await flush()
