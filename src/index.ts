@@ -17,6 +17,7 @@ export type {
   JsonMode,
   KeyOptions,
   KeySpec,
+  Optional,
   ParameterOptions,
   ParameterSpec,
   ParamsSecretsMiddleware,

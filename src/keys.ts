@@ -6,6 +6,7 @@ import type { KeyDef, KeyKind } from './model.ts'
 import { checkAge, isPlainObject } from './options.ts'
 import type {
   JsonMode,
+  Optional,
   ParameterOptions,
   ParameterSpec,
   PathOptions,
@@ -196,6 +197,10 @@ export const normalizeKeys = (fetchData: unknown, defaults: KeyDefaults): KeyDef
  * ```
  */
 export function secret<T = unknown>(secretId: string): SecretId<T>
+export function secret<T = unknown>(
+  secretId: string,
+  options: SecretOptions & Optional,
+): SecretSpec<T> & Optional
 export function secret<T = unknown>(secretId: string, options: SecretOptions): SecretSpec<T>
 export function secret<T = unknown>(secretId: string, options?: SecretOptions): SecretId<T> | SecretSpec<T> {
   return options === undefined ? secretId : { ...options, secret: secretId }
@@ -212,10 +217,14 @@ export const secretsManagerParam = secret
  * paramsSecrets({ fetchData: { flags: parameter<{ beta: boolean }>('/app/flags', { maxAge: 30_000 }) } })
  * ```
  */
-export const parameter = <T = string>(name: string, options: ParameterOptions = {}): ParameterSpec<T> => ({
-  ...options,
-  parameter: name,
-})
+export function parameter<T = string>(
+  name: string,
+  options: ParameterOptions & Optional,
+): ParameterSpec<T> & Optional
+export function parameter<T = string>(name: string, options?: ParameterOptions): ParameterSpec<T>
+export function parameter<T = string>(name: string, options: ParameterOptions = {}): ParameterSpec<T> {
+  return { ...options, parameter: name }
+}
 
 /**
  * Declares every SSM parameter under a path as one key (GetParametersByPath, all pages, through
@@ -228,7 +237,17 @@ export const parameter = <T = string>(name: string, options: ParameterOptions = 
  * // '/prod/db/url' -> internal.db.url, '/prod/db/pool/size' -> internal.db.pool_size
  * ```
  */
-export const parametersByPath = <T = Record<string, unknown>>(
+export function parametersByPath<T = Record<string, unknown>>(
+  path: string,
+  options: PathOptions & Optional,
+): PathSpec<T> & Optional
+export function parametersByPath<T = Record<string, unknown>>(
+  path: string,
+  options?: PathOptions,
+): PathSpec<T>
+export function parametersByPath<T = Record<string, unknown>>(
   path: string,
   options: PathOptions = {},
-): PathSpec<T> => ({ ...options, path })
+): PathSpec<T> {
+  return { ...options, path }
+}

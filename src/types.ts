@@ -195,7 +195,11 @@ export type SecretsManagerOptions<FetchData extends Record<string, KeySpec> = Re
   ParamsSecretsOptions<FetchData>
 
 /** The value type a `fetchData` entry resolves to. */
-export type ValueOf<S> = S extends Typed<infer T> ? T : unknown
+export type ValueOf<S> =
+  S extends Typed<infer T> ? (S extends { optional: true } ? T | undefined : T) : unknown
+
+/** A key spec declared `optional: true`: its value may be `undefined` (see `optional`). */
+export type Optional = { optional: true }
 
 /** `request.internal` as the middleware fills it. */
 export type Internal<TOptions> = TOptions extends { fetchData: infer F }

@@ -29,6 +29,8 @@ export interface AwsJsonServer {
   putParameter(name: string, value: ParameterSeed): number
   /** Answer `AccessDeniedException` for this secret or parameter (GetParameters fails as a whole). */
   deny(id: string): void
+  /** Undo {@link deny}. */
+  allow(id: string): void
   /** Answer the next `times` requests with `ThrottlingException`. */
   throttle(times: number): void
   /** Answer the next `times` (default: every) requests of a target with this error. */
@@ -51,6 +53,10 @@ export const startAwsJsonServer = async (
     deny(id) {
       aws.denyAccess('secret', id)
       aws.denyAccess('parameter', id)
+    },
+    allow(id) {
+      aws.allowAccess('secret', id)
+      aws.allowAccess('parameter', id)
     },
     throttle: (times) =>
       void aws.inject({ ...count(times), type: 'ThrottlingException', message: 'Rate exceeded' }),

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { decodeBody } from '../../src/transport/extension-body.ts'
-import { parameterDef } from '../sdk/defs.ts'
 import { startWorld, type World } from '../helpers/world.ts'
+import { parameterDef } from '../sdk/defs.ts'
 
 const BYTES = Buffer.from([0, 1, 2, 200, 255, 127, 128])
 
@@ -25,14 +25,17 @@ describe('binary secrets on every path', () => {
     reference: { parameter: '/aws/reference/secretsmanager/bin' },
   }
 
-  it.each(['extension', 'sdk'] as const)('gives the same bytes by id and by reference (%s)', async (transport) => {
-    const { invoke } = world.middleware({ transport, fetchData, setToContext: true, disablePrefetch: true })
-    const context = await invoke()
-    expect(Buffer.compare(Buffer.from(context.direct), BYTES)).toBe(0)
-    expect(Buffer.compare(Buffer.from(context.reference), BYTES)).toBe(0)
-    if (transport === 'sdk') expect(world.emu.requests).toHaveLength(0)
-    else expect(world.emu.requests).toHaveLength(2)
-  })
+  it.each(['extension', 'sdk'] as const)(
+    'gives the same bytes by id and by reference (%s)',
+    async (transport) => {
+      const { invoke } = world.middleware({ transport, fetchData, setToContext: true, disablePrefetch: true })
+      const context = await invoke()
+      expect(Buffer.compare(Buffer.from(context.direct), BYTES)).toBe(0)
+      expect(Buffer.compare(Buffer.from(context.reference), BYTES)).toBe(0)
+      if (transport === 'sdk') expect(world.emu.requests).toHaveLength(0)
+      else expect(world.emu.requests).toHaveLength(2)
+    },
+  )
 
   it("decodes the real layer's captured answer of a binary reference", () => {
     const captures = JSON.parse(
@@ -43,6 +46,9 @@ describe('binary secrets on every path', () => {
     )!
     const def = parameterDef('/aws/reference/secretsmanager/dummy-binary-secret')
     const decoded = decodeBody(def, JSON.stringify(capture.response))
-    expect([path, Buffer.from(decoded.binary!).equals(Buffer.from(capture.value!.data))]).toEqual([path, true])
+    expect([path, Buffer.from(decoded.binary!).equals(Buffer.from(capture.value!.data))]).toEqual([
+      path,
+      true,
+    ])
   })
 })

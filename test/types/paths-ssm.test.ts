@@ -6,6 +6,9 @@
 import middy from '@middy/core'
 import { expectTypeOf } from 'expect-type'
 import paramsSecrets, {
+  type Context,
+  type ParamsSecretsMiddleware,
+  parameter,
   parametersByPath,
   type SecretsManagerOptions,
   type SecretType,
@@ -31,10 +34,11 @@ describe('types: paths and the ssm entry', () => {
     middy()
       .use(mw)
       .before((request) => {
-        expectTypeOf(request.internal.db).toEqualTypeOf<{ url: string }>()
+        // optional: a failure leaves it undefined
+        expectTypeOf(request.internal.db).toEqualTypeOf<{ url: string } | undefined>()
       })
       .handler(async (_event, context) => {
-        expectTypeOf(context.db).toEqualTypeOf<{ url: string }>()
+        expectTypeOf(context.db).toEqualTypeOf<{ url: string } | undefined>()
         expectTypeOf(context.all).toEqualTypeOf<Record<string, unknown>>()
         expectTypeOf(context.raw).toBeUnknown()
       })
@@ -74,5 +78,26 @@ describe('types: paths and the ssm entry', () => {
     expectTypeOf(secret<number>('id')).toExtend<SecretType<number>>()
     const options: SecretsManagerOptions = { fetchData: { a: 'id' } }
     expectTypeOf(secretsManagerValidateOptions(options)).toEqualTypeOf<SecretsManagerOptions>()
+  })
+})
+
+describe('optional keys in the types', () => {
+  it('widen the value to T | undefined, for every helper and the plain form', () => {
+    const mw = paramsSecrets({
+      ...quiet,
+      fetchData: {
+        a: secret<{ u: string }>('a', { optional: true }),
+        b: secret<{ u: string }>('b', { maxAge: 1 }),
+        c: parameter<string[]>('/c', { optional: true }),
+        d: parametersByPath<{ url: string }>('/d/', { optional: true }),
+      },
+      setToContext: true,
+    })
+    type C = Context<typeof mw extends ParamsSecretsMiddleware<infer O> ? O : never>
+    expectTypeOf<C['a']>().toEqualTypeOf<{ u: string } | undefined>()
+    expectTypeOf<C['b']>().toEqualTypeOf<{ u: string }>()
+    expectTypeOf<C['c']>().toEqualTypeOf<string[] | undefined>()
+    expectTypeOf<C['d']>().toEqualTypeOf<{ url: string } | undefined>()
+    expect(typeof mw.before).toBe('function')
   })
 })
