@@ -7,6 +7,7 @@
 
 export type { ErrorSource, ParamsSecretsErrorCode, ParamsSecretsErrorInit } from './errors.ts'
 export { ParamsSecretsError } from './errors.ts'
+export { RESOLUTION_CHANNEL } from './events.ts'
 export { parameter, parametersByPath, secret, secretsManagerParam } from './keys.ts'
 export { paramsSecrets as default, paramsSecrets, paramsSecretsValidateOptions } from './middleware.ts'
 export type {
