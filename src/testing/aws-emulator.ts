@@ -4,7 +4,8 @@ import type { AddressInfo, Socket } from 'node:net'
 import { createAwsFaultRegistry } from './aws-faults.ts'
 import { AwsError, createAwsOperations } from './aws-operations.ts'
 import type { AwsAnswer, AwsCall, AwsEmulator, AwsEmulatorOptions } from './aws-types.ts'
-import { resolveStore } from './shared-store.ts'
+import { assertAllUsed } from './fault-list.ts'
+import { resolveStore, storeWrites } from './shared-store.ts'
 
 const JSON_11 = 'application/x-amz-json-1.1'
 // Dummy credentials: the SDK signs with them; the emulator checks a signature is there, not its maths.
@@ -159,22 +160,11 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     },
     store: shared,
     calls,
-    putSecret: (id, value, stages) => store.putSecret(id, value, stages),
-    deleteSecret: (id) => store.deleteSecret(id),
-    putParameter: (name, value) => store.putParameter(name, value),
-    deleteParameter: (name) => store.deleteParameter(name),
-    denyAccess: (kind, id) => store.deny(kind, id),
-    allowAccess: (kind, id) => store.allow(kind, id),
-    throttle: (on) => store.setThrottled(on),
+    ...storeWrites(store),
     inject: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     pendingFaults: () => faults.pending(),
-    assertNoPendingFaults() {
-      const pending = faults.pending()
-      if (pending.length > 0) {
-        throw new Error(`${pending.length} injected AWS fault(s) not used up:\n  ${pending.join('\n  ')}`)
-      }
-    },
+    assertNoPendingFaults: () => assertAllUsed(faults, 'AWS fault'),
     close,
     [Symbol.asyncDispose]: close,
   }

@@ -9,7 +9,7 @@ import {
 } from './faults.ts'
 import type { Answer, Profile, RequestView } from './profile.ts'
 import { parseQuery, queryRecord } from './query.ts'
-import type { EmulatorCounters, RequestLogEntry } from './types.ts'
+import type { EmulatorCounters, RequestLogEntry } from './request-log-types.ts'
 
 /**
  * The HTTP side of the emulator: a server on 127.0.0.1 that can stop and start listening on the
