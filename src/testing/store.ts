@@ -94,6 +94,19 @@ export function createStore(options: { region: string; accountId: string }): Sto
     const name = parameters.resolve(id) ?? id
     return [name, parameterArn(options.region, options.accountId, name)]
   }
+  const idsOf = { secret: secretIds, parameter: parameterIds }
+  // A put names the item as it is after the write (a new secret has its ARN only then), a delete
+  // as it was before (after, it no longer resolves).
+  const put = <T>(kind: 'secret' | 'parameter', id: string, write: () => T): T => {
+    const result = write()
+    notify(kind, idsOf[kind](id))
+    return result
+  }
+  const remove = (kind: 'secret' | 'parameter', id: string, write: () => void): void => {
+    const ids = idsOf[kind](id)
+    write()
+    notify(kind, ids)
+  }
 
   const caller = `arn:aws:sts::${options.accountId}:assumed-role/emulator-role/emulator`
   const accessDenied = (action: string, resource: string): UpstreamError => ({
@@ -188,26 +201,10 @@ export function createStore(options: { region: string; accountId: string }): Sto
     parameters,
     region: options.region,
     accountId: options.accountId,
-    putSecret(id, value, stages) {
-      const versionId = secrets.put(id, value, stages)
-      notify('secret', secretIds(id))
-      return versionId
-    },
-    deleteSecret(id) {
-      const ids = secretIds(id)
-      secrets.delete(id)
-      notify('secret', ids)
-    },
-    putParameter(name, value) {
-      const version = parameters.put(name, value)
-      notify('parameter', parameterIds(name))
-      return version
-    },
-    deleteParameter(name) {
-      const ids = parameterIds(name)
-      parameters.delete(name)
-      notify('parameter', ids)
-    },
+    putSecret: (id, value, stages) => put('secret', id, () => secrets.put(id, value, stages)),
+    deleteSecret: (id) => remove('secret', id, () => secrets.delete(id)),
+    putParameter: (name, value) => put('parameter', name, () => parameters.put(name, value)),
+    deleteParameter: (name) => remove('parameter', name, () => parameters.delete(name)),
     onWrite(listener) {
       listeners.add(listener)
       return () => void listeners.delete(listener)
