@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { createAwsFaultRegistry } from './aws-faults.ts'
 import { AwsError, createAwsOperations } from './aws-operations.ts'
 import type { AwsAnswer, AwsCall, AwsEmulator, AwsEmulatorOptions } from './aws-types.ts'
+import { createDelays } from './delays.ts'
 import { assertAllUsed } from './fault-list.ts'
 import { resolveStore, storeWrites } from './shared-store.ts'
 
@@ -40,7 +41,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const faults = createAwsFaultRegistry()
   const calls: AwsCall[] = []
   const sockets = new Set<Socket>()
-  const timers = new Set<() => void>()
+  const delays = createDelays()
 
   const send = (res: ServerResponse, answer: AwsAnswer) => {
     const error = answer.type !== undefined
@@ -57,18 +58,6 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     })
     res.end(body)
   }
-
-  // Bounded by the fault's delay, and cut short by close().
-  const delay = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        timers.delete(done)
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      timers.add(done)
-    })
 
   const real = (call: AwsCall): AwsAnswer => {
     const operation = operations[call.target]
@@ -107,7 +96,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     }
     calls.push(call)
     const fault = faults.take(call)
-    if (fault?.delayMs) await delay(fault.delayMs)
+    if (fault?.delayMs) await delays.wait(fault.delayMs)
     if (fault?.drop || req.socket.destroyed) return void req.socket.destroy()
     const programmed = fault?.respond ? fault.respond(call) : fault
     const faulted = programmed && (programmed.type !== undefined || programmed.body !== undefined)
@@ -141,7 +130,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
-      for (const release of [...timers]) release()
+      delays.releaseAll()
       server.close(() => resolve())
       for (const socket of sockets) socket.destroy()
     })
