@@ -9,7 +9,7 @@ import {
   type RequestView,
 } from './profile.ts'
 import { parseQuery } from './query.ts'
-import type { RequestLogEntry } from './types.ts'
+import type { RequestLogEntry } from './request-log-types.ts'
 import { agentErrorBody, agentSecretBody } from './wire-format.ts'
 
 /** The agent's path-style prefix (`GET /v1/<ID>`). */

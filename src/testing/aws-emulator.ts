@@ -4,7 +4,9 @@ import type { AddressInfo, Socket } from 'node:net'
 import { createAwsFaultRegistry } from './aws-faults.ts'
 import { AwsError, createAwsOperations } from './aws-operations.ts'
 import type { AwsAnswer, AwsCall, AwsEmulator, AwsEmulatorOptions } from './aws-types.ts'
-import { resolveStore } from './shared-store.ts'
+import { createDelays } from './delays.ts'
+import { assertAllUsed } from './fault-list.ts'
+import { resolveStore, storeWrites } from './shared-store.ts'
 
 const JSON_11 = 'application/x-amz-json-1.1'
 // Dummy credentials: the SDK signs with them; the emulator checks a signature is there, not its maths.
@@ -39,7 +41,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const faults = createAwsFaultRegistry()
   const calls: AwsCall[] = []
   const sockets = new Set<Socket>()
-  const timers = new Set<() => void>()
+  const delays = createDelays()
 
   const send = (res: ServerResponse, answer: AwsAnswer) => {
     const error = answer.type !== undefined
@@ -56,18 +58,6 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     })
     res.end(body)
   }
-
-  // Bounded by the fault's delay, and cut short by close().
-  const delay = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        timers.delete(done)
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      timers.add(done)
-    })
 
   const real = (call: AwsCall): AwsAnswer => {
     const operation = operations[call.target]
@@ -106,7 +96,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     }
     calls.push(call)
     const fault = faults.take(call)
-    if (fault?.delayMs) await delay(fault.delayMs)
+    if (fault?.delayMs) await delays.wait(fault.delayMs)
     if (fault?.drop || req.socket.destroyed) return void req.socket.destroy()
     const programmed = fault?.respond ? fault.respond(call) : fault
     const faulted = programmed && (programmed.type !== undefined || programmed.body !== undefined)
@@ -140,7 +130,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
-      for (const release of [...timers]) release()
+      delays.releaseAll()
       server.close(() => resolve())
       for (const socket of sockets) socket.destroy()
     })
@@ -159,22 +149,11 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     },
     store: shared,
     calls,
-    putSecret: (id, value, stages) => store.putSecret(id, value, stages),
-    deleteSecret: (id) => store.deleteSecret(id),
-    putParameter: (name, value) => store.putParameter(name, value),
-    deleteParameter: (name) => store.deleteParameter(name),
-    denyAccess: (kind, id) => store.deny(kind, id),
-    allowAccess: (kind, id) => store.allow(kind, id),
-    throttle: (on) => store.setThrottled(on),
+    ...storeWrites(store),
     inject: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     pendingFaults: () => faults.pending(),
-    assertNoPendingFaults() {
-      const pending = faults.pending()
-      if (pending.length > 0) {
-        throw new Error(`${pending.length} injected AWS fault(s) not used up:\n  ${pending.join('\n  ')}`)
-      }
-    },
+    assertNoPendingFaults: () => assertAllUsed(faults, 'AWS fault'),
     close,
     [Symbol.asyncDispose]: close,
   }

@@ -1,5 +1,6 @@
 /** Public types of the AWS emulator (`startAwsEmulator`). */
-import type { EmulatorStore, ParameterInput, SecretInput } from './types.ts'
+import type { EmulatorStore, StoreWrites } from './store-types.ts'
+import type { ParameterInput, SecretInput } from './value-types.ts'
 
 /**
  * Options of {@link startAwsEmulator}.
@@ -106,7 +107,7 @@ export interface AwsFault extends AwsAnswer {
  * client.destroy()
  * ```
  */
-export interface AwsEmulator {
+export interface AwsEmulator extends StoreWrites {
   /** `http://127.0.0.1:PORT`, for both services. */
   readonly endpoint: string
   readonly port: number
@@ -125,17 +126,6 @@ export interface AwsEmulator {
   readonly store: EmulatorStore
   /** Live array, one entry appended per accepted call. */
   readonly calls: AwsCall[]
-  /** As `store.putSecret`: a new version staged AWSCURRENT, or the given stages. Its VersionId. */
-  putSecret(id: string, value: SecretInput, stages?: string[]): string
-  deleteSecret(id: string): void
-  /** A new version of the parameter (labels move to it). Its version number. */
-  putParameter(name: string, value: ParameterInput): number
-  deleteParameter(name: string): void
-  /** Answer AccessDeniedException for this secret or parameter (a path, for GetParametersByPath). */
-  denyAccess(kind: 'secret' | 'parameter', id: string): void
-  allowAccess(kind: 'secret' | 'parameter', id: string): void
-  /** ThrottlingException for every read while on (a shared store: on both emulators). */
-  throttle(on: boolean): void
   /** Returns a function that removes the fault. */
   inject(fault: AwsFault): () => void
   clearFaults(): void

@@ -1,12 +1,13 @@
 import { createServer } from 'node:net'
 import { createAgentProfile } from './agent.ts'
+import { assertAllUsed } from './fault-list.ts'
 import { createFaultRegistry } from './faults.ts'
 import { createLayerProfile } from './layer.ts'
 import { createTtlCache } from './layer-cache.ts'
 import { resolveEmulatorOptions } from './options.ts'
 import type { ProfileContext } from './profile.ts'
 import { createEmulatorServer } from './server.ts'
-import { resolveStore } from './shared-store.ts'
+import { resolveStore, storeWrites } from './shared-store.ts'
 import { SECRET_REFERENCE_PREFIX } from './store.ts'
 import type { EmulatorCounters, EmulatorOptions, ExtensionEmulator, RequestLogEntry } from './types.ts'
 
@@ -141,21 +142,11 @@ export async function startExtensionEmulator(options: EmulatorOptions = {}): Pro
       isReady = false
       if (profile.name === 'agent') void server.stopListening()
     },
-    putSecret: (id, value, stages) => store.putSecret(id, value, stages),
-    deleteSecret: (id) => store.deleteSecret(id),
-    putParameter: (name, value) => store.putParameter(name, value),
-    deleteParameter: (name) => store.deleteParameter(name),
-    denyAccess: (kind, id) => store.deny(kind, id),
-    allowAccess: (kind, id) => store.allow(kind, id),
-    throttle: (on) => store.setThrottled(on),
+    ...storeWrites(store),
     inject: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     pendingFaults: () => faults.pending(),
-    assertNoPendingFaults() {
-      const pending = faults.pending()
-      if (pending.length > 0)
-        throw new Error(`${pending.length} injected fault(s) not used up:\n  ${pending.join('\n  ')}`)
-    },
+    assertNoPendingFaults: () => assertAllUsed(faults, 'fault'),
     flushCache: () => cache.clear(),
     async pause() {
       paused = true

@@ -1,5 +1,6 @@
+import { checkCountedFault, createFaultList, type FaultList } from './fault-list.ts'
+import type { Fault, FaultAnswer, FaultRequest } from './fault-types.ts'
 import type { Answer, DataRequest } from './profile.ts'
-import type { Fault, FaultAnswer, FaultRequest } from './types.ts'
 
 /**
  * The injected faults, matched in the order they were added.
@@ -11,44 +12,22 @@ import type { Fault, FaultAnswer, FaultRequest } from './types.ts'
  * faults.take({ kind: 'secret', id: 'db', query: { secretId: 'db' } }) // the fault, now used up
  * ```
  */
-export interface FaultRegistry {
-  /** Validates and adds; returns the remover. */
-  add(fault: Fault): () => void
-  /** The first fault matching this request, counting one use of it. */
-  take(request: FaultRequest): Fault | undefined
-  /** Faults not used up: a `times` one with uses left, or one without `times` never used. */
-  pending(): string[]
-  clear(): void
-}
+export type FaultRegistry = FaultList<Fault, FaultRequest>
 
 const DROPS = new Set(['before-response', 'mid-body'])
 const MALFORMED = new Set(['truncated', 'not-json', 'wrong-shape'])
 
 function validate(fault: Fault): void {
   const problem = (text: string) => new TypeError(`inject: ${text}`)
-  if (typeof fault !== 'object' || fault === null) throw problem('a fault is an object')
+  checkCountedFault(fault, problem)
   if (fault.kind !== undefined && fault.kind !== 'secret' && fault.kind !== 'parameter') {
     throw problem("kind must be 'secret' or 'parameter'")
-  }
-  if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0)) {
-    throw problem('times must be a positive integer')
-  }
-  if (fault.delayMs !== undefined && !(Number.isFinite(fault.delayMs) && fault.delayMs >= 0)) {
-    throw problem('delayMs must be a number >= 0')
-  }
-  if (
-    fault.status !== undefined &&
-    !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)
-  ) {
-    throw problem('status must be an HTTP status (100-599)')
   }
   if (fault.drop !== undefined && !DROPS.has(fault.drop))
     throw problem("drop must be 'before-response' or 'mid-body'")
   if (fault.malformed !== undefined && !MALFORMED.has(fault.malformed)) {
     throw problem("malformed must be 'truncated', 'not-json' or 'wrong-shape'")
   }
-  if (fault.respond !== undefined && typeof fault.respond !== 'function')
-    throw problem('respond must be a function')
   if (
     fault.query !== undefined &&
     (typeof fault.query !== 'object' ||
@@ -113,34 +92,7 @@ export function programmedFault(fault: Fault, request: FaultRequest): Fault | un
  * ```
  */
 export function createFaultRegistry(): FaultRegistry {
-  const active: Array<{ fault: Fault; left: number; used: number }> = []
-
-  return {
-    add(fault) {
-      validate(fault)
-      const entry = { fault: { ...fault }, left: fault.times ?? Number.POSITIVE_INFINITY, used: 0 }
-      active.push(entry)
-      return () => {
-        const index = active.indexOf(entry)
-        if (index !== -1) active.splice(index, 1)
-      }
-    },
-    take(request) {
-      const entry = active.find((candidate) => candidate.left > 0 && matches(candidate.fault, request))
-      if (!entry) return undefined
-      entry.left -= 1
-      entry.used += 1
-      return entry.fault
-    },
-    // Used-up faults stay listed until removed, so pending() can tell "used" from "never added".
-    pending: () =>
-      active
-        .filter(({ left, used }) => left > 0 && (Number.isFinite(left) || used === 0))
-        .map(({ fault, used }) => describeFault(fault, used)),
-    clear: () => {
-      active.length = 0
-    },
-  }
+  return createFaultList({ validate, matches, describe: describeFault })
 }
 
 const NOT_JSON = '<html><body><h1>502 Bad Gateway</h1></body></html>'

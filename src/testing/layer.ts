@@ -8,8 +8,8 @@ import {
   type ProfileContext,
 } from './profile.ts'
 import { firstValue, parseQuery } from './query.ts'
+import type { RequestLogEntry } from './request-log-types.ts'
 import { SECRET_REFERENCE_PREFIX } from './store.ts'
-import type { RequestLogEntry } from './types.ts'
 import { goJson, layerParameterBody, layerReferenceBody, layerSecretBody } from './wire-format.ts'
 
 /**

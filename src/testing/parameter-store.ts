@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import type { UpstreamError } from './secret-store.ts'
-import type { ParameterInput, ParameterType } from './types.ts'
+import type { ParameterInput, ParameterType } from './value-types.ts'
 
 /**
  * One version of a parameter as GetParameter returns it.

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { TtlCache } from './layer-cache.ts'
+import type { RequestLogEntry } from './request-log-types.ts'
 import type { UpstreamError } from './secret-store.ts'
 import type { Store } from './store.ts'
-import type { RequestLogEntry } from './types.ts'
 
 /**
  * What a profile sees of a request.

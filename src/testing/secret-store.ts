@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { SecretInput } from './types.ts'
+import type { SecretInput } from './value-types.ts'
 
 /**
  * One version of a secret as GetSecretValue returns it.

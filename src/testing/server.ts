@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { createDelays } from './delays.ts'
 import {
   type FaultOutcome,
   type FaultRegistry,
@@ -9,7 +10,7 @@ import {
 } from './faults.ts'
 import type { Answer, Profile, RequestView } from './profile.ts'
 import { parseQuery, queryRecord } from './query.ts'
-import type { EmulatorCounters, RequestLogEntry } from './types.ts'
+import type { EmulatorCounters, RequestLogEntry } from './request-log-types.ts'
 
 /**
  * The HTTP side of the emulator: a server on 127.0.0.1 that can stop and start listening on the
@@ -66,7 +67,7 @@ const TOKEN_HEADERS = new Set(['x-aws-parameters-secrets-token', 'x-vault-token'
 export function createEmulatorServer(options: EmulatorServerOptions): EmulatorServer {
   const { profile, faults, counters } = options
   const sockets = new Set<Socket>()
-  const pendingDelays = new Set<() => void>()
+  const delays = createDelays()
   let port = options.port
   let closed = false
 
@@ -119,18 +120,6 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
     res.end(body)
   }
 
-  function delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        pendingDelays.delete(done)
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      pendingDelays.add(done)
-    })
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/'
     const mark = url.indexOf('?')
@@ -156,7 +145,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
     // The real answer is computed on arrival (the upstream call starts then) and enters the cache
     // when it is sent, after any delay.
     const real = fault && !needsRealAnswer(fault) ? undefined : routed.resolve()
-    if (fault?.delayMs) await delay(fault.delayMs)
+    if (fault?.delayMs) await delays.wait(fault.delayMs)
     real?.commit?.()
     if (!fault) {
       send(res, real!)
@@ -235,7 +224,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
     stopListening,
     async close() {
       closed = true
-      for (const release of [...pendingDelays]) release()
+      delays.releaseAll()
       await stopListening()
     },
   }

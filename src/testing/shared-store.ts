@@ -1,8 +1,29 @@
 import { createStore, type Store } from './store.ts'
-import type { EmulatorStore, EmulatorStoreOptions } from './types.ts'
+import type { EmulatorStore, EmulatorStoreOptions, StoreWrites } from './store-types.ts'
 
 // The fidelity side (reads, write listeners) stays out of the public type.
 const internals = new WeakMap<EmulatorStore, Store>()
+
+/**
+ * The write members of `store` alone, bound to it: what a shared store and both emulators expose,
+ * so none of them hands out the store's reads or listeners.
+ *
+ * @example
+ * ```ts
+ * const emulator = { url, ...storeWrites(store) }
+ * ```
+ */
+export function storeWrites(store: StoreWrites): StoreWrites {
+  return {
+    putSecret: (id, value, stages) => store.putSecret(id, value, stages),
+    deleteSecret: (id) => store.deleteSecret(id),
+    putParameter: (name, value) => store.putParameter(name, value),
+    deleteParameter: (name) => store.deleteParameter(name),
+    denyAccess: (kind, id) => store.denyAccess(kind, id),
+    allowAccess: (kind, id) => store.allowAccess(kind, id),
+    throttle: (on) => store.throttle(on),
+  }
+}
 
 /**
  * Creates a store to share between emulators.
@@ -20,17 +41,7 @@ export function createEmulatorStore(options: EmulatorStoreOptions = {}): Emulato
   })
   for (const [id, value] of Object.entries(options.secrets ?? {})) store.putSecret(id, value)
   for (const [name, value] of Object.entries(options.parameters ?? {})) store.putParameter(name, value)
-  const shared: EmulatorStore = {
-    region: store.region,
-    accountId: store.accountId,
-    putSecret: (id, value, stages) => store.putSecret(id, value, stages),
-    deleteSecret: (id) => store.deleteSecret(id),
-    putParameter: (name, value) => store.putParameter(name, value),
-    deleteParameter: (name) => store.deleteParameter(name),
-    denyAccess: (kind, id) => store.deny(kind, id),
-    allowAccess: (kind, id) => store.allow(kind, id),
-    throttle: (on) => store.setThrottled(on),
-  }
+  const shared: EmulatorStore = { region: store.region, accountId: store.accountId, ...storeWrites(store) }
   internals.set(shared, store)
   return shared
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import type { ParameterInput, SecretInput } from './types.ts'
+import type { ParameterInput, SecretInput } from './value-types.ts'
 
 /**
  * The content of a store file for the CLI.

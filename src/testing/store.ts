@@ -12,7 +12,7 @@ import {
   type SecretView,
   type UpstreamError,
 } from './secret-store.ts'
-import type { ParameterInput, SecretInput } from './types.ts'
+import type { StoreWrites } from './store-types.ts'
 
 /**
  * The name prefix through which Parameter Store serves a Secrets Manager secret.
@@ -26,31 +26,24 @@ export const SECRET_REFERENCE_PREFIX = '/aws/reference/secretsmanager/'
 
 /**
  * The emulated AWS side: both services, plus the IAM mistakes and throttling the tests switch on.
- * Every `read*` call is one upstream call.
+ * Every `read*` call is one upstream call. Writes go through {@link StoreWrites}, so every server
+ * sharing the store hears of them ({@link Store.onWrite}).
  *
  * @example
  * ```ts
  * const store = createStore({ region: 'us-east-1', accountId: '123456789012' })
  * store.secrets.put('db', 'pw')
- * store.deny('secret', 'db')
+ * store.denyAccess('secret', 'db')
  * store.readSecret('db', {}) // { code: 'AccessDeniedException', ... }
  * ```
  */
-export interface Store {
+export interface Store extends StoreWrites {
   readonly secrets: SecretStore
   readonly parameters: ParameterStore
   readonly region: string
   readonly accountId: string
-  /** Writes go through these, so every server sharing the store hears of them ({@link onWrite}). */
-  putSecret(id: string, value: SecretInput, stages?: string[]): string
-  deleteSecret(id: string): void
-  putParameter(name: string, value: ParameterInput): number
-  deleteParameter(name: string): void
   /** `listener(kind, ids)` after each write: the written item's name and ARN. Returns the remover. */
   onWrite(listener: (kind: 'secret' | 'parameter', ids: string[]) => void): () => void
-  deny(kind: 'secret' | 'parameter', id: string): void
-  allow(kind: 'secret' | 'parameter', id: string): void
-  setThrottled(on: boolean): void
   readSecret(id: string, selector: { versionId?: string; versionStage?: string }): SecretView | UpstreamError
   readParameter(
     name: string,
@@ -100,6 +93,19 @@ export function createStore(options: { region: string; accountId: string }): Sto
   const parameterIds = (id: string) => {
     const name = parameters.resolve(id) ?? id
     return [name, parameterArn(options.region, options.accountId, name)]
+  }
+  const idsOf = { secret: secretIds, parameter: parameterIds }
+  // A put names the item as it is after the write (a new secret has its ARN only then), a delete
+  // as it was before (after, it no longer resolves).
+  const put = <T>(kind: 'secret' | 'parameter', id: string, write: () => T): T => {
+    const result = write()
+    notify(kind, idsOf[kind](id))
+    return result
+  }
+  const remove = (kind: 'secret' | 'parameter', id: string, write: () => void): void => {
+    const ids = idsOf[kind](id)
+    write()
+    notify(kind, ids)
   }
 
   const caller = `arn:aws:sts::${options.accountId}:assumed-role/emulator-role/emulator`
@@ -195,35 +201,19 @@ export function createStore(options: { region: string; accountId: string }): Sto
     parameters,
     region: options.region,
     accountId: options.accountId,
-    putSecret(id, value, stages) {
-      const versionId = secrets.put(id, value, stages)
-      notify('secret', secretIds(id))
-      return versionId
-    },
-    deleteSecret(id) {
-      const ids = secretIds(id)
-      secrets.delete(id)
-      notify('secret', ids)
-    },
-    putParameter(name, value) {
-      const version = parameters.put(name, value)
-      notify('parameter', parameterIds(name))
-      return version
-    },
-    deleteParameter(name) {
-      const ids = parameterIds(name)
-      parameters.delete(name)
-      notify('parameter', ids)
-    },
+    putSecret: (id, value, stages) => put('secret', id, () => secrets.put(id, value, stages)),
+    deleteSecret: (id) => remove('secret', id, () => secrets.delete(id)),
+    putParameter: (name, value) => put('parameter', name, () => parameters.put(name, value)),
+    deleteParameter: (name) => remove('parameter', name, () => parameters.delete(name)),
     onWrite(listener) {
       listeners.add(listener)
       return () => void listeners.delete(listener)
     },
     describeSecret,
     readParametersByPath,
-    deny: (kind, id) => void denied[kind].add(id),
-    allow: (kind, id) => void denied[kind].delete(id),
-    setThrottled: (on) => {
+    denyAccess: (kind, id) => void denied[kind].add(id),
+    allowAccess: (kind, id) => void denied[kind].delete(id),
+    throttle: (on) => {
       throttled = on
     },
     readSecret,

@@ -8,8 +8,14 @@
  */
 
 import type { Fault } from './fault-types.ts'
+import type { EmulatorCounters, RequestLogEntry } from './request-log-types.ts'
+import type { EmulatorStore, StoreWrites } from './store-types.ts'
+import type { ParameterInput, SecretInput } from './value-types.ts'
 
 export type { Fault, FaultAnswer, FaultRequest } from './fault-types.ts'
+export type { EmulatorCounters, RequestLogEntry } from './request-log-types.ts'
+export type { EmulatorStore, EmulatorStoreOptions, StoreWrites } from './store-types.ts'
+export type { ParameterInput, ParameterType, SecretInput } from './value-types.ts'
 
 /**
  * Which server the emulator imitates.
@@ -20,45 +26,6 @@ export type { Fault, FaultAnswer, FaultRequest } from './fault-types.ts'
  * ```
  */
 export type EmulatorProfile = 'layer' | 'agent'
-
-/**
- * A secret value: a string (`SecretString`), bytes (`SecretBinary`), or the explicit AWS shape,
- * where `SecretBinary` may be bytes or base64 text, and `NextRotationDate` is what DescribeSecret
- * reports (the AWS emulator; the extension has no DescribeSecret).
- *
- * @example
- * ```ts
- * const a: SecretInput = '{"user":"app","password":"pw"}'
- * const b: SecretInput = new Uint8Array([1, 2, 3])
- * const c: SecretInput = { SecretBinary: 'AQID' }
- * const d: SecretInput = { SecretString: 'pw', NextRotationDate: new Date('2030-01-01T00:00:00Z') }
- * ```
- */
-export type SecretInput =
-  | string
-  | Uint8Array
-  | { SecretString?: string; SecretBinary?: Uint8Array | string; NextRotationDate?: Date }
-
-/**
- * The three SSM parameter types.
- *
- * @example
- * ```ts
- * const type: ParameterType = 'SecureString'
- * ```
- */
-export type ParameterType = 'String' | 'StringList' | 'SecureString'
-
-/**
- * A parameter value: a plain string (type `String`, or the type the parameter already has), or a
- * value with its type and labels. A `StringList` value is the comma-joined text.
- *
- * @example
- * ```ts
- * const p: ParameterInput = { value: 'a,b,c', type: 'StringList', labels: ['prod'] }
- * ```
- */
-export type ParameterInput = string | { value: string; type?: ParameterType; labels?: string[] }
 
 /**
  * Options of {@link startExtensionEmulator}.
@@ -139,50 +106,6 @@ export interface EmulatorOptions {
 }
 
 /**
- * One request as the emulator saw it.
- *
- * @example
- * ```ts
- * const denied = emulator.requests.filter((r) => r.status === 400 && r.kind === 'secret')
- * ```
- */
-export interface RequestLogEntry {
-  method: string
-  /** The path without the query. */
-  path: string
-  /** The form-decoded query (the last value of a repeated name). */
-  query: Record<string, string>
-  /** Request headers, lower-case names; the token headers' values are `'[redacted]'`. */
-  headers: Record<string, string>
-  /** The status sent; 0 when the connection was dropped before any response byte. */
-  status: number
-  kind: 'secret' | 'parameter' | 'ping' | 'other'
-  /** The decoded secretId or parameter name. */
-  id?: string
-  /** `hit`: served from the cache; `miss`: the store was read; `none`: neither. */
-  cache: 'hit' | 'miss' | 'none'
-  /** Time of arrival (`Date.now()`). */
-  at: number
-  /** The upstream error code behind a failure (what the layer writes only to its log). */
-  error?: string
-}
-
-/**
- * Counters since the start or the last {@link ExtensionEmulator.resetLog}.
- *
- * @example
- * ```ts
- * expect(emulator.counters.upstream.secret).toBe(1)
- * ```
- */
-export interface EmulatorCounters {
-  requests: number
-  /** Store reads, i.e. cache misses, by kind. */
-  upstream: { secret: number; parameter: number }
-  byStatus: Record<number, number>
-}
-
-/**
  * A running emulator.
  *
  * @example
@@ -197,7 +120,7 @@ export interface EmulatorCounters {
  * }
  * ```
  */
-export interface ExtensionEmulator {
+export interface ExtensionEmulator extends StoreWrites {
   /** `http://127.0.0.1:PORT` */
   readonly url: string
   readonly port: number
@@ -217,21 +140,6 @@ export interface ExtensionEmulator {
   ready(): void
   /** Start a not-ready window again. */
   setNotReady(): void
-  /**
-   * Rotation: the new version becomes AWSCURRENT, the old AWSCURRENT becomes AWSPREVIOUS (or the
-   * new version takes the given `stages`). Returns the VersionId. The TTL cache keeps the old answer
-   * unless the emulator was started with `evictOnWrite: true`.
-   */
-  putSecret(id: string, value: SecretInput, stages?: string[]): string
-  deleteSecret(id: string): void
-  /** New version of a parameter; returns its number. Given labels move to it. */
-  putParameter(name: string, value: ParameterInput): number
-  deleteParameter(name: string): void
-  /** An IAM mistake for one item (applies to store reads, not to cached answers). */
-  denyAccess(kind: 'secret' | 'parameter', id: string): void
-  allowAccess(kind: 'secret' | 'parameter', id: string): void
-  /** Upstream throttling (applies to store reads). */
-  throttle(on: boolean): void
   /** Returns a function that removes the fault. */
   inject(fault: Fault): () => void
   clearFaults(): void
@@ -251,58 +159,4 @@ export interface ExtensionEmulator {
   close(): Promise<void>
   /** `close()`, for `await using emulator = await startExtensionEmulator(...)`. */
   [Symbol.asyncDispose](): Promise<void>
-}
-
-/**
- * Secrets and parameters that several emulators serve at once: pass it as `store` to
- * {@link startExtensionEmulator} and {@link startAwsEmulator}, and one rotation reaches both paths
- * (the extension's TTL cache aside, unless it was started with `evictOnWrite: true`).
- *
- * @example
- * ```ts
- * import { createEmulatorStore, startAwsEmulator, startExtensionEmulator } from 'middy-params-secrets/testing'
- *
- * const store = createEmulatorStore({ secrets: { db: 'v1' } })
- * const extension = await startExtensionEmulator({ store, token: 'test-token', evictOnWrite: true })
- * const aws = await startAwsEmulator({ store })
- * store.putSecret('db', 'v2') // both serve v2 from now on
- * await Promise.all([extension.close(), aws.close()])
- * ```
- */
-export interface EmulatorStore {
-  /** Region in ARNs. */
-  readonly region: string
-  /** Account in ARNs. */
-  readonly accountId: string
-  /**
-   * Rotation: the new version becomes AWSCURRENT and the old AWSCURRENT AWSPREVIOUS, or the new
-   * version takes the given `stages` (say `['AWSPENDING']`) and the others keep theirs. Returns the VersionId.
-   */
-  putSecret(id: string, value: SecretInput, stages?: string[]): string
-  deleteSecret(id: string): void
-  /** New version of a parameter; returns its number. Given labels move to it. */
-  putParameter(name: string, value: ParameterInput): number
-  deleteParameter(name: string): void
-  /** An IAM mistake for one item: reads of it fail with AccessDeniedException. */
-  denyAccess(kind: 'secret' | 'parameter', id: string): void
-  allowAccess(kind: 'secret' | 'parameter', id: string): void
-  /** Upstream throttling: every read fails with ThrottlingException while on. */
-  throttle(on: boolean): void
-}
-
-/**
- * Options of {@link createEmulatorStore}.
- *
- * @example
- * ```ts
- * const options: EmulatorStoreOptions = { secrets: { db: 'pw' }, parameters: { '/app/url': 'https://example.com' } }
- * ```
- */
-export interface EmulatorStoreOptions {
-  secrets?: Record<string, SecretInput>
-  parameters?: Record<string, ParameterInput>
-  /** Region in ARNs. Default `'us-east-1'`. */
-  region?: string
-  /** Account in ARNs. Default `'123456789012'`. */
-  accountId?: string
 }

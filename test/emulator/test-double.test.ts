@@ -121,6 +121,18 @@ describe('rotation without flushCache', () => {
     expect(emu.requests.map((r) => r.cache)).toEqual(['miss', 'hit', 'miss', 'miss', 'miss'])
   })
 
+  it('with evictOnWrite, a delete drops the answers cached by name and by ARN (named as they were)', async () => {
+    const emu = await start({ evictOnWrite: true, secrets: { db: 'v1' }, parameters: { '/p': 'p1' } })
+    const arn = JSON.parse((await get(emu.port, secret('db'))).body).ARN as string
+    const paths = [secret('db'), secret(arn), param('/p')]
+    for (const path of paths) await value(emu.port, path)
+    emu.deleteSecret('db')
+    emu.deleteParameter('/p')
+    const after = []
+    for (const path of paths) after.push((await get(emu.port, path)).status)
+    expect(after).toEqual([400, 400, 400])
+  })
+
   it('hears writes made through a shared store; an emulator without it keeps its cache', async () => {
     const first = await start({ secrets: { db: 'v1' }, evictOnWrite: true })
     const second = await start({ store: first.store })

@@ -7,7 +7,17 @@ import { join } from 'node:path'
 import { root } from '../docs/markdown.ts'
 import { createProgram, diagnostics } from '../docs/typescript.ts'
 
-const FILES = ['index.ts', 'emulator.ts', 'aws-emulator.ts', 'aws-types.ts', 'shared-store.ts', 'types.ts']
+const FILES = [
+  'index.ts',
+  'emulator.ts',
+  'aws-emulator.ts',
+  'aws-types.ts',
+  'shared-store.ts',
+  'types.ts',
+  'store-types.ts',
+  'value-types.ts',
+  'request-log-types.ts',
+]
 
 /** The ```ts blocks of every `@example` in a file, with the leading ` * ` removed. */
 const examples = (file: string): string[] => {
