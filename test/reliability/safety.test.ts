@@ -292,11 +292,12 @@ describe('process safety', () => {
 
     it('the not-ready window of the first invocation: the value once ready, not an emptied loop', async () => {
       emu.setNotReady()
-      // ready 100 ms after the child's first request (its start-up time varies)
+      // Ready once the child has asked twice: it has awaited one not-ready step (the timer whose
+      // unref would empty the loop) and lived on.
       const poll = setInterval(() => {
-        if (emu.requests.length === 0) return
+        if (emu.requests.length < 2) return
         clearInterval(poll)
-        setTimeout(() => emu.ready(), 100)
+        emu.ready()
       }, 5)
       const child = await runAwaited().finally(() => clearInterval(poll))
       expect(child.timedOut).toBe(false)
