@@ -130,6 +130,28 @@ describe('middleware', () => {
     expect(seen).toEqual([values, values, { ...values, earlier: 'kept' }])
   })
 
+  // Fails today: src/middleware.ts swaps an empty request.internal for an object of its own, so a
+  // middleware that kept middy's object (or wrote to it later) loses its data (STYLE.md, third
+  // round). Make this an `it` once the factory assigns onto middy's object.
+  it.failing('writes onto the request.internal object middy made, never a replacement', async () => {
+    const made: unknown[] = []
+    const after: unknown[] = []
+    const handler = middy(async () => undefined)
+      .before((request) => {
+        made.push(request.internal)
+      })
+      .use(use({ fetchData: { db: 'db' }, disablePrefetch: true }))
+      .before((request) => {
+        after.push(request.internal)
+      })
+    await handler({}, lambdaContext())
+    await handler({}, lambdaContext())
+    expect(after).toHaveLength(2)
+    expect(after[0]).toBe(made[0])
+    expect(after[1]).toBe(made[1])
+    expect((after[1] as Record<string, unknown>).db).toEqual({ username: 'app', password: 'pw-1' })
+  })
+
   it('prefetches at module load, so the first invocation sends nothing more', async () => {
     const mw = use({ fetchData: { db: 'db', flags: parameter('/app/flags') } })
     const handler = middy(async () => undefined).use(mw)
