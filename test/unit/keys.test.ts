@@ -68,10 +68,15 @@ describe('normalizeKeys', () => {
       refreshOnError,
     })
     expect(one({ secret: 's', versionId: 'v-1', json: true })).toMatchObject({ versionId: 'v-1', json: true })
-    expect(one({ parameter: '/p', withDecryption: false, label: 'live' })).toMatchObject({
+    expect(
+      one({ parameter: '/p', withDecryption: false, label: 'live', json: false, maxAge: 3, staleIfError: 4 }),
+    ).toMatchObject({
       kind: 'parameter',
       withDecryption: false,
       label: 'live',
+      json: false,
+      maxAge: 3,
+      staleIfError: 4,
     })
     expect(one({ parameter: '/p', version: 1 }).version).toBe(1)
     expect(one({ secret: 's', maxAge: 0 }).maxAge).toBe(0)
@@ -142,7 +147,12 @@ describe('normalizeKeys', () => {
 
   describe('setToContext', () => {
     it('refuses a key that would replace a member of the Lambda context', () => {
-      for (const member of ['functionName', 'getRemainingTimeInMillis', 'awsRequestId', 'done', 'tenantId']) {
+      const members = [
+        ...['functionName', 'functionVersion', 'invokedFunctionArn', 'memoryLimitInMB', 'awsRequestId'],
+        ...['logGroupName', 'logStreamName', 'identity', 'clientContext', 'callbackWaitsForEmptyEventLoop'],
+        ...['getRemainingTimeInMillis', 'done', 'fail', 'succeed', 'tenantId'],
+      ]
+      for (const member of members) {
         const error = refusal(() => keys({ [member]: 's' }, { setToContext: true }))
         expect(error.message).toBe(
           `Invalid option "setToContext" of key "${member}": would overwrite context.${member} of the Lambda context; rename the key`,
