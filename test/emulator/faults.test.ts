@@ -2,6 +2,8 @@
  * Fault injection over real HTTP: each kind, on both profiles, matched by kind and id, counted
  * with `times`, removable.
  */
+
+import { eventually } from '../helpers/lambda.ts'
 import {
   closeEmulatorsAfterEach,
   getJson,
@@ -17,11 +19,16 @@ closeEmulatorsAfterEach()
 
 describe('faults', () => {
   it('delays the answer by delayMs', async () => {
-    const emulator = await start({ secrets: { s: 'v' } })
-    emulator.inject({ delayMs: 80 })
-    const started = performance.now()
-    expect((await getJson(emulator, secretPath('s'))).SecretString).toBe('v')
-    expect(performance.now() - started).toBeGreaterThanOrEqual(75)
+    const emulator = await start({ secrets: { s: 'v', fast: 'f' } })
+    emulator.inject({ id: 's', delayMs: 500 })
+    const slow = getJson(emulator, secretPath('s'))
+    // Ordering, not a stopwatch: received (the read is counted on arrival) but not answered, while
+    // a request sent after it is answered at once.
+    await eventually(() => emulator.counters.upstream.secret === 1)
+    expect((await getJson(emulator, secretPath('fast'))).SecretString).toBe('f')
+    expect(emulator.requests.map((r) => r.id)).toEqual(['fast'])
+    expect((await slow).SecretString).toBe('v')
+    expect(emulator.requests.map((r) => r.id)).toEqual(['fast', 's'])
   })
 
   it.each(['layer', 'agent'] as const)('answers a given status, body and headers (%s)', async (profile) => {
@@ -141,7 +148,7 @@ describe('faults', () => {
     const emulator = await start({ secrets: { s: 'v' } })
     emulator.inject({ delayMs: 5_000 })
     const pending = request(emulator, secretPath('s'))
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    await eventually(() => emulator.counters.upstream.secret === 1)
     await emulator.close()
     await expect(pending).rejects.toMatchObject({ code: 'ECONNRESET' })
   })

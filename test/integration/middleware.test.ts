@@ -6,7 +6,7 @@ import { clearCache, getInternal } from '@middy/util'
 import type { ResolutionEvent } from '../../src/index.ts'
 import paramsSecrets, { ParamsSecretsError, parameter, secret } from '../../src/index.ts'
 import { type ExtensionEmulator, startExtensionEmulator } from '../../src/testing/index.ts'
-import { lambdaContext } from '../helpers/lambda.ts'
+import { eventually, lambdaContext } from '../helpers/lambda.ts'
 import { DOCUMENTED_QUERY } from '../helpers/world.ts'
 
 const TOKEN = 'test-session-token'
@@ -44,6 +44,16 @@ describe('middleware', () => {
     })
     closers.push(() => mw.close())
     return mw
+  }
+
+  /**
+   * Waits until a prefetching instance built now (after the one under test) has been answered: a
+   * prefetch the instance under test had started at construction would have been received first.
+   */
+  const sentinelPrefetch = async () => {
+    const before = emu.requests.length
+    use({ fetchData: { sentinel: parameter('/app/list') } })
+    await eventually(() => emu.requests.slice(before).some((r) => r.id === '/app/list'))
   }
 
   it('puts every value on internal and, with setToContext, on context', async () => {
@@ -120,11 +130,30 @@ describe('middleware', () => {
     expect(seen).toEqual([values, values, { ...values, earlier: 'kept' }])
   })
 
+  // A middleware that kept middy's object (or writes to it later) must find the values there.
+  it('writes onto the request.internal object middy made, never a replacement', async () => {
+    const made: unknown[] = []
+    const after: unknown[] = []
+    const handler = middy(async () => undefined)
+      .before((request) => {
+        made.push(request.internal)
+      })
+      .use(use({ fetchData: { db: 'db' }, disablePrefetch: true }))
+      .before((request) => {
+        after.push(request.internal)
+      })
+    await handler({}, lambdaContext())
+    await handler({}, lambdaContext())
+    expect(after).toHaveLength(2)
+    expect(after[0]).toBe(made[0])
+    expect(after[1]).toBe(made[1])
+    expect((after[1] as Record<string, unknown>).db).toEqual({ username: 'app', password: 'pw-1' })
+  })
+
   it('prefetches at module load, so the first invocation sends nothing more', async () => {
     const mw = use({ fetchData: { db: 'db', flags: parameter('/app/flags') } })
     const handler = middy(async () => undefined).use(mw)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(emu.requests).toHaveLength(2)
+    await eventually(() => emu.requests.length === 2)
     await handler({}, lambdaContext())
     await handler({}, lambdaContext())
     expect(emu.requests).toHaveLength(2)
@@ -132,10 +161,10 @@ describe('middleware', () => {
 
   it('fetches nothing before the first invocation with disablePrefetch', async () => {
     const handler = middy(async () => undefined).use(use({ fetchData: { db: 'db' }, disablePrefetch: true }))
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(emu.requests).toHaveLength(0)
+    await sentinelPrefetch()
+    expect(emu.requests.map((r) => r.id)).toEqual(['/app/list'])
     await handler({}, lambdaContext())
-    expect(emu.requests).toHaveLength(1)
+    expect(emu.requests.map((r) => r.id)).toEqual(['/app/list', 'db'])
   })
 
   it('sends the token header and only documented query parameters', async () => {
@@ -245,11 +274,11 @@ describe('middleware', () => {
 
   it('fetches on every invocation with cacheExpiry 0, and does not prefetch', async () => {
     const handler = middy(async () => undefined).use(use({ fetchData: { db: 'db' }, cacheExpiry: 0 }))
-    await new Promise((resolve) => setTimeout(resolve, 30))
-    expect(emu.requests).toHaveLength(0)
+    await sentinelPrefetch()
+    expect(emu.requests.map((r) => r.id)).toEqual(['/app/list'])
     await handler({}, lambdaContext())
     await handler({}, lambdaContext())
-    expect(emu.requests).toHaveLength(2)
+    expect(emu.requests.map((r) => r.id)).toEqual(['/app/list', 'db', 'db'])
   })
 
   it('refetches after clearCache of @middy/util, for its cacheKey or all', async () => {
@@ -312,8 +341,12 @@ describe('middleware', () => {
 
   it('never fails the first invocation because the prefetch failed', async () => {
     emu.denyAccess('secret', 'db')
-    const mw = use({ fetchData: { db: 'db' }, setToContext: true })
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    const events: ResolutionEvent[] = []
+    const mw = use({ fetchData: { db: 'db' }, setToContext: true, onEvent: (e) => events.push(e) })
+    // the prefetch has failed (and is over) before access is granted
+    await eventually(() => events.length === 1)
+    expect(events[0]).toMatchObject({ key: 'db', errorCode: 'ExtensionRequestFailed' })
+    expect(emu.requests.map((r) => r.status)).toEqual([400])
     emu.allowAccess('secret', 'db')
     emu.flushCache()
     const handler = middy(async (_e: unknown, c: any) => c.db.username).use(mw)

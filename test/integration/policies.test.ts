@@ -95,8 +95,13 @@ describe.each([
       expect(await invoke()).toBe('v1')
       // a second invocation in the window while the refresh runs starts no other request
       expect(await invoke()).toBe('v1')
-      expect(emu.requests.length + 1).toBeGreaterThanOrEqual(2)
-      await eventually(() => events.some((e) => e.background && e.source === 'extension'))
+      // Every request the emulator received (counted on arrival) has been answered (logged), and
+      // the refresh has landed: a second refresh would have been received by then.
+      await eventually(
+        () =>
+          events.some((e) => e.background && e.source === 'extension') &&
+          emu.requests.length === emu.counters.upstream.secret,
+      )
       expect(emu.requests).toHaveLength(2)
       clock.set(T0 + 1001)
       expect(await invoke()).toBe('v2')
@@ -262,13 +267,18 @@ describe.each([
 
     it('ignores a fetch that was in flight when the key was invalidated', async () => {
       const { invoke, mw } = handlerFor({ s: 's' })
-      emu.inject({ kind: 'secret', id: 's', delayMs: 100, times: 1 })
+      emu.inject({ kind: 'secret', id: 's', delayMs: 300, times: 1 })
       const first = invoke()
-      await eventually(() => emu.requests.length === 0 && true)
+      // The emulator counts a read when the request arrives and logs it when it answers: wait until
+      // it holds the fetch, so the invalidation lands while the fetch is in flight.
+      await eventually(() => emu.counters.upstream.secret === 1)
+      expect(emu.requests).toHaveLength(0)
       mw.invalidate('s')
       emu.putSecret('s', 'v2')
-      await first
+      expect(await first).toBe('v1')
+      // the fetch that started before the invalidation is not kept: the next invocation fetches
       expect(await invoke()).toBe('v2')
+      expect(emu.requests).toHaveLength(2)
     })
   })
 })

@@ -256,12 +256,11 @@ describe('process safety', () => {
   })
 
   describe('timers an invocation waits on keep the process alive', () => {
-    // DEFECT: the retry backoff and the not-ready step (sleep() in transport/extension.ts and
-    // transport/select.ts) are unref'd timers that the invocation awaits. When nothing else holds
-    // the event loop (an idle undici socket is unref'd too), the loop empties in the middle of the
-    // invocation: a plain Node process exits, and the Lambda runtime's beforeExit hook answers the
-    // invocation with a null result while the handler has not run. A timer someone awaits must
-    // stay ref'd; only work nobody waits for (a background refresh) may be unref'd.
+    // The retry backoff and the not-ready step are timers the invocation awaits: they must stay
+    // ref'd, or, with nothing else holding the event loop (an idle undici socket is unref'd), the
+    // loop would empty mid-invocation and the Lambda runtime's beforeExit hook would answer with a
+    // null result before the handler ran. Only work nobody waits for (a background refresh) may be
+    // unref'd. These tests keep it so.
     let emu: Awaited<ReturnType<typeof startExtensionEmulator>>
     beforeEach(async () => {
       emu = await startExtensionEmulator({
@@ -293,11 +292,12 @@ describe('process safety', () => {
 
     it('the not-ready window of the first invocation: the value once ready, not an emptied loop', async () => {
       emu.setNotReady()
-      // ready 100 ms after the child's first request (its start-up time varies)
+      // Ready once the child has asked twice: it has awaited one not-ready step (the timer whose
+      // unref would empty the loop) and lived on.
       const poll = setInterval(() => {
-        if (emu.requests.length === 0) return
+        if (emu.requests.length < 2) return
         clearInterval(poll)
-        setTimeout(() => emu.ready(), 100)
+        emu.ready()
       }, 5)
       const child = await runAwaited().finally(() => clearInterval(poll))
       expect(child.timedOut).toBe(false)

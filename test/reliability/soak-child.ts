@@ -33,8 +33,12 @@ const report = await runSoak({
     heapEnd = heap()
   },
 })
-// sockets and servers finish closing on the next turns of the loop
-await new Promise((resolve) => setTimeout(resolve, 20))
+// Sockets and servers finish closing over the next turns of the loop: wait (2 s at most) until only
+// stdio's pipes are left, and print what is left then.
+const leftOpen = () =>
+  process.getActiveResourcesInfo().filter((type) => type !== 'PipeWrap' && type !== 'TTYWrap')
+const settleBy = Date.now() + 2000
+while (leftOpen().length > 0 && Date.now() < settleBy) await new Promise((resolve) => setTimeout(resolve, 5))
 process.stdout.write(
   `${JSON.stringify({
     report,
@@ -42,6 +46,6 @@ process.stdout.write(
     heapWarm,
     heapEnd,
     unhandledRejections,
-    resources: process.getActiveResourcesInfo(),
+    resources: leftOpen(),
   })}\n`,
 )

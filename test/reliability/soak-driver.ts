@@ -27,6 +27,8 @@ export interface SoakOptions {
 }
 
 export interface SoakReport {
+  /** the seed of the random choices: the same seed replays them */
+  seed: number
   invocations: number
   succeeded: number
   failed: number
@@ -191,6 +193,7 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
   }).use(mw)
 
   const report: SoakReport = {
+    seed: options.seed,
     invocations: 0,
     succeeded: 0,
     failed: 0,

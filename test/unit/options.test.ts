@@ -1,12 +1,8 @@
-import { sanitizeKey as middySanitizeKey } from '@middy/util'
 import { ParamsSecretsError } from '../../src/errors.ts'
 import { paramsSecretsValidateOptions } from '../../src/index.ts'
 import { normalizeKeys, parameter, sanitizeKey, secret, secretsManagerParam } from '../../src/keys.ts'
 import { resolveOptions } from '../../src/options.ts'
 import { expiresAtFor } from '../../src/policy.ts'
-
-const keys = (fetchData: unknown, setToContext = false, fetchRotationDate: unknown = false) =>
-  normalizeKeys(fetchData, { cacheExpiry: -1, setToContext, fetchRotationDate: fetchRotationDate as boolean })
 
 const rejects = (fn: () => unknown): ParamsSecretsError => {
   try {
@@ -90,71 +86,173 @@ describe('options', () => {
   })
 })
 
-describe('keys', () => {
-  it('reads a plain string as a secret id and fills the defaults', () => {
-    expect(keys({ 'db-creds': 'prod/db' })[0]).toMatchObject({
-      key: 'db-creds',
-      contextKey: 'db_creds',
-      kind: 'secret',
-      id: 'prod/db',
-      json: 'auto',
-      maxAge: -1,
-      staleWhileRevalidate: 0,
-      staleIfError: 0,
+describe('resolveOptions, option by option', () => {
+  const message = (opts: unknown, env: NodeJS.ProcessEnv = {}) =>
+    rejects(() => resolveOptions(opts, env)).message
+
+  it('accepts every documented option', () => {
+    const fn = () => undefined
+    const o = resolveOptions(
+      {
+        fetchData: {},
+        setToContext: true,
+        cacheKey: 'k',
+        cacheExpiry: 5,
+        cacheKeyExpiry: { other: 1 },
+        cacheMaxSize: 10,
+        disablePrefetch: true,
+        fetchRotationDate: false,
+        AwsClient: fn,
+        awsClientOptions: { region: 'eu-west-1' },
+        awsClientAssumeRole: 'role',
+        awsClientCapture: fn,
+        ssmAwsClient: fn,
+        ssmAwsClientOptions: { region: 'eu-west-2' },
+        transport: 'sdk',
+        extension: { port: 1, token: 't', timeoutMs: 1, refreshNow: true, connections: 1 },
+        onEvent: fn,
+        now: fn,
+      } as any,
+      {},
+    )
+    expect(o).toMatchObject({
+      setToContext: true,
+      cacheKey: 'k',
+      cacheExpiry: 5,
+      disablePrefetch: true,
+      transport: 'sdk',
+      extension: { port: 1, timeoutMs: 1, refreshNow: true, connections: 1 },
+      onEvent: fn,
+      now: fn,
+      sdk: {
+        AwsClient: fn,
+        awsClientOptions: { region: 'eu-west-1' },
+        awsClientAssumeRole: 'role',
+        awsClientCapture: fn,
+        ssmAwsClient: fn,
+        ssmAwsClientOptions: { region: 'eu-west-2' },
+      },
     })
+    expect(o.extension.token()).toBe('t')
+    expect(resolveOptions({}, {}).now).toBe(Date.now)
+    expect(resolveOptions({ transport: 'extension' }, {}).transport).toBe('extension')
+    expect(resolveOptions({ transport: 'auto' }, {}).transport).toBe('auto')
   })
 
-  it('builds specs with the helpers; secret(id) alone is the id itself', () => {
-    expect(secret('id')).toBe('id')
-    expect(secretsManagerParam('id')).toBe('id')
-    expect(secret('id', { versionStage: 'AWSPREVIOUS' })).toEqual({
-      secret: 'id',
-      versionStage: 'AWSPREVIOUS',
-    })
-    expect(parameter('/p')).toEqual({ parameter: '/p' })
-    expect(keys({ p: parameter('/p', { version: 2 }) })[0]).toMatchObject({
-      kind: 'parameter',
-      id: '/p',
-      version: 2,
-      withDecryption: true,
-    })
+  it.each([null, 'x', [1]])('refuses options %j', (opts) => {
+    expect(message(opts)).toBe('Invalid option "options": must be an object')
   })
 
   it.each([
-    [{ k: '' }, 'secret'],
-    [{ k: { secret: 'a', parameter: 'b' } }, 'fetchData.k'],
-    [{ k: { secret: 'a', versionId: 'v', versionStage: 'S' } }, 'versionId'],
-    [{ k: { parameter: 'a', version: 1, label: 'l' } }, 'version'],
-    [{ k: { parameter: 'a', version: 0 } }, 'version'],
-    [{ k: { parameter: 'a', withDecryption: 'yes' } }, 'withDecryption'],
-    [{ k: { secret: 'a', maxAge: -5 } }, 'maxAge'],
-    [{ k: { secret: 'a', staleIfError: -1 } }, 'staleIfError'],
-    [{ k: { secret: 'a', json: 'yes' } }, 'json'],
-    [{ k: { secret: 'a', withDecryption: true } }, 'withDecryption'],
-    [{ k: { secret: 'a', refreshOnError: true } }, 'refreshOnError'],
-    [{ k: 42 }, 'fetchData.k'],
-  ])('refuses %j naming the key and %s', (fetchData, option) => {
-    const error = rejects(() => keys(fetchData))
-    expect(error.key).toBe('k')
-    expect(error.message).toContain(`"${option}"`)
-    expect(error.message).toContain('"k"')
+    ['setToContext', 1, 'must be a boolean'],
+    ['disablePrefetch', 'no', 'must be a boolean'],
+    ['cacheKey', 1, 'must be a string'],
+    ['awsClientAssumeRole', {}, 'must be a string'],
+    ['cacheMaxSize', '10', 'must be a number'],
+    ['AwsClient', {}, 'must be a function'],
+    ['ssmAwsClient', 'c', 'must be a function'],
+    ['awsClientCapture', true, 'must be a function'],
+    ['onEvent', [], 'must be a function'],
+    ['now', 1, 'must be a function'],
+    ['awsClientOptions', 'x', 'must be an object'],
+    ['ssmAwsClientOptions', [], 'must be an object'],
+    ['cacheKeyExpiry', null, 'must be an object'],
+    ['cacheKey', '', 'must be a non-empty string'],
+    ['extension', 'x', 'must be an object'],
+  ])('refuses %s: %j', (option, value, problem) => {
+    expect(message({ [option]: value })).toBe(`Invalid option "${option}": ${problem}`)
   })
 
-  it('refuses keys that would overwrite a Lambda context member or each other with setToContext', () => {
-    expect(rejects(() => keys({ functionName: 'x' }, true)).message).toContain('context.functionName')
-    rejects(() => keys({ getRemainingTimeInMillis: 'x' }, true))
-    rejects(() => keys({ 'a-b': 'x', a_b: 'y' }, true))
-    expect(keys({ functionName: 'x' }, false)).toHaveLength(1)
+  it('names the options an unknown extension option could have meant', () => {
+    expect(message({ extension: { host: 'h' } })).toBe(
+      'Invalid option "extension.host": is not an option (known: port, token, timeoutMs, refreshNow, connections)',
+    )
+    expect(message({ typo: 1 })).toBe('Invalid option "typo": is not an option of middy-params-secrets')
   })
 
-  it('applies fetchRotationDate to secrets only', () => {
-    expect(keys({ a: 'x' }, false, { a: true })[0]!.fetchRotationDate).toBe(true)
-    rejects(() => keys({ p: { parameter: '/p' } }, false, { p: true }))
-    rejects(() => keys({ a: 'x' }, false, { b: true }))
+  it.each([
+    [{ port: 0 }, 'extension.port'],
+    [{ port: 65536 }, 'extension.port'],
+    [{ port: 1.5 }, 'extension.port'],
+    [{ port: 'p80' }, 'extension.port'],
+    [{ token: '' }, 'extension.token'],
+    [{ token: 1 }, 'extension.token'],
+    [{ timeoutMs: 900_001 }, 'extension.timeoutMs'],
+    [{ timeoutMs: 1.5 }, 'extension.timeoutMs'],
+    [{ connections: 0 }, 'extension.connections'],
+    [{ connections: 65 }, 'extension.connections'],
+    [{ connections: 2.5 }, 'extension.connections'],
+    [{ refreshNow: 'yes' }, 'extension.refreshNow'],
+  ])('refuses extension %j naming %s', (extension, option) => {
+    expect(message({ extension })).toContain(`Invalid option "${option}": `)
   })
 
-  it.each(['my-key', '1st', 'a.b.c', 'ok', 'x--y', 'ünï'])('sanitizes %s as @middy/util does', (key) => {
-    expect(sanitizeKey(key)).toBe(middySanitizeKey(key))
+  it('accepts the bounds of each extension option', () => {
+    const ext = (extension: Record<string, unknown>) => resolveOptions({ extension }, {}).extension
+    expect(ext({ port: 65535 }).port).toBe(65535)
+    expect(ext({ timeoutMs: 900_000 }).timeoutMs).toBe(900_000)
+    expect(ext({ connections: 64 }).connections).toBe(64)
+    expect(message({ extension: { port: 0 } })).toBe(
+      'Invalid option "extension.port": must be a port number from 1 to 65535 (the extension is always on 127.0.0.1)',
+    )
+    expect(message({ extension: { timeoutMs: 0 } })).toBe(
+      'Invalid option "extension.timeoutMs": must be a whole number of ms from 1 to 900000',
+    )
+    expect(message({ extension: { connections: 0 } })).toBe(
+      'Invalid option "extension.connections": must be a whole number from 1 to 64',
+    )
+  })
+
+  it.each(['0', '65536', '123456', '', '8080 ', '-1'])('refuses the port variable %j', (value) => {
+    const env = { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: value }
+    if (value === '') expect(resolveOptions({}, env).extension.port).toBe(2773)
+    else expect(message({}, env)).toContain('"PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"')
+  })
+
+  it('takes the port variable at its bounds', () => {
+    expect(resolveOptions({}, { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '1' }).extension.port).toBe(1)
+    expect(resolveOptions({}, { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '65535' }).extension.port).toBe(65535)
+  })
+
+  it('skips an empty token variable for the next one', () => {
+    const token = (env: NodeJS.ProcessEnv) => resolveOptions({}, env).extension.token()
+    expect(token({ AWS_TOKEN: '', AWS_SESSION_TOKEN: 's' })).toBe('s')
+    expect(token({ AWS_SESSION_TOKEN: '', AWS_CONTAINER_AUTHORIZATION_TOKEN: 'c' })).toBe('c')
+    expect(
+      token({ AWS_TOKEN: '', AWS_SESSION_TOKEN: '', AWS_CONTAINER_AUTHORIZATION_TOKEN: '' }),
+    ).toBeUndefined()
+  })
+
+  it('names the rule an age breaks', () => {
+    expect(message({ cacheExpiry: -2 })).toBe(
+      'Invalid option "cacheExpiry": must be -1 (never expires), 0 (every invocation) or a whole number of milliseconds',
+    )
+    expect(message({ cacheExpiry: '5' })).toContain('"cacheExpiry"')
+    expect(resolveOptions({ cacheExpiry: -1 }, {}).cacheExpiry).toBe(-1)
+    expect(resolveOptions({ cacheExpiry: 0 }, {}).cacheExpiry).toBe(0)
+  })
+
+  it('reads cacheKeyExpiry by own key only, and checks every entry', () => {
+    expect(resolveOptions({ cacheKey: 'toString', cacheExpiry: 7, cacheKeyExpiry: {} }, {}).cacheExpiry).toBe(
+      7,
+    )
+    expect(resolveOptions({ cacheKeyExpiry: { 'middy-params-secrets': 3 } }, {}).cacheExpiry).toBe(3)
+    expect(resolveOptions({ cacheKey: 'a', cacheExpiry: 9, cacheKeyExpiry: { b: 3 } }, {}).cacheExpiry).toBe(
+      9,
+    )
+    expect(message({ cacheKeyExpiry: { b: -2 } })).toContain('"cacheKeyExpiry.b"')
+  })
+
+  it("refuses fetchRotationDate with transport 'extension' only", () => {
+    for (const fetchRotationDate of [true, { a: true }]) {
+      expect(message({ transport: 'extension', fetchRotationDate })).toBe(
+        `Invalid option "fetchRotationDate": needs the AWS SDK (DescribeSecret), which transport: 'extension' never uses`,
+      )
+      expect(resolveOptions({ transport: 'auto', fetchRotationDate }, {}).transport).toBe('auto')
+    }
+    expect(resolveOptions({ transport: 'extension', fetchRotationDate: false }, {}).transport).toBe(
+      'extension',
+    )
   })
 })
 
