@@ -44,6 +44,8 @@ describe('normalizeKeys', () => {
       staleIfError: 0,
       refreshOnError: undefined,
       fetchRotationDate: false,
+      recursive: true,
+      optional: false,
     })
   })
 
@@ -92,13 +94,13 @@ describe('normalizeKeys', () => {
     const error = refusal(() => keys(fetchData))
     expect(error.key).toBeUndefined()
     expect(error.message).toBe(
-      'Invalid option "fetchData": must be an object of { key: secret id | key spec }',
+      'Invalid option "fetchData": must be an object of { key: id string | key spec }',
     )
   })
 
   it.each([
-    [null, 'fetchData.k', 'must be a secret id string'],
-    [['s'], 'fetchData.k', 'must be a secret id string'],
+    [null, 'fetchData.k', 'must be an id string'],
+    [['s'], 'fetchData.k', 'must be an id string'],
     [{}, 'fetchData.k', 'exactly one of "secret"'],
     [{ secret: 's', parameter: '/p' }, 'fetchData.k', 'exactly one of "secret"'],
     [{ secret: 's', label: 'l' }, 'label', 'is not an option of a secret key'],
@@ -107,7 +109,7 @@ describe('normalizeKeys', () => {
     [{ parameter: '/p', versionId: 'v' }, 'versionId', 'is not an option of a parameter key'],
     [{ secret: 's', maxage: 1 }, 'maxage', 'is not an option of a secret key'],
     [{ secret: 's', withDecryption: true }, 'withDecryption', 'is not an option of a secret key'],
-    [42, 'fetchData.k', 'must be a secret id string'],
+    [42, 'fetchData.k', 'must be an id string'],
     [{ secret: 1 }, 'secret', 'must be a non-empty string'],
     [{ parameter: '' }, 'parameter', 'must be a non-empty string'],
     [{ secret: 'a\ud800b' }, 'secret', 'well-formed Unicode'],
