@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the six figures of the benchmark, each against its baselines measured in the
+ * `npm run bench`: the figures of the benchmark, each against its baselines measured in the
  * same run, written to bench/RESULTS.md (with the hand-written bench/findings.md at its end) and
  * bench/results.json.
  *
@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { runBundled } from './figures/bundled.ts'
 import { runColdStart } from './figures/cold-start.ts'
 import { runConcurrency } from './figures/concurrency.ts'
 import { runMemory } from './figures/memory.ts'
@@ -29,6 +30,7 @@ const FIGURES: Array<[string, (ctx: FigureContext) => Promise<FigureReport>]> = 
   ['cold start', runColdStart],
   ['memory', runMemory],
   ['concurrency', runConcurrency],
+  ['bundled cold start', runBundled],
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))
