@@ -6,18 +6,18 @@ import { builtinModules } from 'node:module'
 import dts from 'rollup-plugin-dts'
 import esbuild from 'rollup-plugin-esbuild'
 
-const entries = { index: 'src/index.ts', testing: 'src/testing/index.ts' }
+const entries = { index: 'src/index.ts', ssm: 'src/ssm.ts', testing: 'src/testing/index.ts' }
 // Dependencies and peers stay imports: users' bundlers and the Lambda runtime provide them.
 const external = (id) =>
   builtinModules.includes(id) || id.startsWith('node:') || /^(@middy|@aws-sdk|undici)(\/|$)/.test(id)
 
 // The .d.cts twin lets CommonJS consumers resolve types without a masquerading ESM declaration.
-const copyCtsTypes = {
+const copyCtsTypes = (name) => ({
   name: 'copy-cts-types',
   async writeBundle() {
-    await Promise.all(Object.keys(entries).map((name) => copyFile(`dist/${name}.d.ts`, `dist/${name}.d.cts`)))
+    await copyFile(`dist/${name}.d.ts`, `dist/${name}.d.cts`)
   },
-}
+})
 
 export default [
   {
@@ -41,10 +41,12 @@ export default [
     plugins: [esbuild({ target: 'node22' })],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', banner: '#!/usr/bin/env node' },
   },
-  {
-    input: entries,
+  // One build per entry, so each declaration file stands alone (a shared chunk imported from a
+  // .d.cts would resolve to the ESM twin).
+  ...Object.entries(entries).map(([name, input]) => ({
+    input: { [name]: input },
     external,
-    plugins: [dts(), copyCtsTypes],
+    plugins: [dts(), copyCtsTypes(name)],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
-  },
+  })),
 ]

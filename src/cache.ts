@@ -12,6 +12,11 @@ export interface Entry extends FlightHolder {
   expiresAt: number
   /** the next fetch must bypass intermediate caches (after invalidate / refreshOnError) */
   forceNext: boolean
+  /**
+   * After a forced refresh the service answered, the layer's own cache may still hold the older
+   * answer until this time (its TTL): fetches until then bypass it too, so a value never goes back.
+   */
+  layerStaleUntil: number
   /** after an upstream throttle: no new upstream attempt before this time, and its error */
   backoffUntil: number
   backoffAttempt: number
@@ -24,6 +29,7 @@ export const createEntry = (): Entry => ({
   value: undefined,
   expiresAt: 0,
   forceNext: false,
+  layerStaleUntil: 0,
   backoffUntil: 0,
   backoffAttempt: 0,
   lastError: undefined,

@@ -25,6 +25,7 @@ export type ParamsSecretsErrorCode =
   | 'SdkMissing'
   | 'InvalidToken'
   | 'Closed'
+  | 'RegionMissing'
   | (string & {})
 
 /** Constructor fields of {@link ParamsSecretsError}. */

@@ -6,7 +6,7 @@
  * rejection of a listener that returns a promise (else it would be an unhandled rejection).
  */
 import { channel } from 'node:diagnostics_channel'
-import type { KeyDef } from './keys.ts'
+import type { KeyDef } from './model.ts'
 import type { EventSource, ResolutionEvent } from './types.ts'
 
 /** The diagnostics channel every resolution event is published on. */

@@ -7,7 +7,7 @@
 
 export type { ErrorSource, ParamsSecretsErrorCode, ParamsSecretsErrorInit } from './errors.ts'
 export { ParamsSecretsError } from './errors.ts'
-export { parameter, secret, secretsManagerParam } from './keys.ts'
+export { parameter, parametersByPath, secret, secretsManagerParam } from './keys.ts'
 export { paramsSecrets as default, paramsSecrets, paramsSecretsValidateOptions } from './middleware.ts'
 export type {
   Context,
@@ -15,16 +15,22 @@ export type {
   ExtensionOptions,
   Internal,
   JsonMode,
+  KeyOptions,
   KeySpec,
   ParameterOptions,
   ParameterSpec,
   ParamsSecretsMiddleware,
   ParamsSecretsOptions,
+  PathOptions,
+  PathSpec,
   RefreshPolicy,
   ResolutionEvent,
   SecretId,
   SecretOptions,
   SecretSpec,
+  SecretsManagerOptions,
+  SecretType,
   Typed,
   ValueOf,
 } from './types.ts'
+export { secretsManagerValidateOptions } from './validate-options.ts'

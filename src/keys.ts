@@ -2,55 +2,30 @@
  * fetchData -> normalized key definitions, and the typed helpers `secret()`/`parameter()`.
  */
 import { invalidOptions } from './errors.ts'
+import type { KeyDef, KeyKind } from './model.ts'
 import { checkAge, isPlainObject } from './options.ts'
 import type {
   JsonMode,
   ParameterOptions,
   ParameterSpec,
+  PathOptions,
+  PathSpec,
   SecretId,
   SecretOptions,
   SecretSpec,
 } from './types.ts'
 
-/** One declared key, normalized and validated at construction. Internal. */
-export interface KeyDef {
-  /** the fetchData key: `request.internal[key]` */
-  key: string
-  /** `sanitizeKey(key)`: `context[contextKey]` */
-  contextKey: string
-  kind: 'secret' | 'parameter'
-  /** secret id (name or ARN) or parameter name */
-  id: string
-  versionId?: string | undefined
-  versionStage?: string | undefined
-  version?: number | undefined
-  label?: string | undefined
-  /** parameters only; `true` unless said otherwise */
-  withDecryption: boolean
-  json: JsonMode
-  /** ms; -1 never expires; > 86,400,000 an absolute epoch-ms deadline (middy's quirk) */
-  maxAge: number
-  staleWhileRevalidate: number
-  staleIfError: number
-  refreshOnError?: ((error: unknown) => boolean) | undefined
-  /** expire at the secret's next rotation date (DescribeSecret) */
-  fetchRotationDate: boolean
-  /** a failure leaves the key undefined for that invocation instead of failing it */
-  optional?: boolean | undefined
-}
+export type { KeyDef } from './model.ts'
 
-const secretFields = new Set(['secret', 'versionId', 'versionStage', 'json', ...policyFields()])
-const parameterFields = new Set([
-  'parameter',
-  'withDecryption',
-  'version',
-  'label',
-  'json',
-  ...policyFields(),
-])
 function policyFields(): string[] {
-  return ['maxAge', 'staleWhileRevalidate', 'staleIfError', 'refreshOnError']
+  return ['maxAge', 'staleWhileRevalidate', 'staleIfError', 'refreshOnError', 'optional']
 }
+const fieldsOf: Record<KeyKind, Set<string>> = {
+  secret: new Set(['secret', 'versionId', 'versionStage', 'json', ...policyFields()]),
+  parameter: new Set(['parameter', 'withDecryption', 'version', 'label', 'json', ...policyFields()]),
+  path: new Set(['path', 'recursive', 'withDecryption', 'json', ...policyFields()]),
+}
+const KINDS: readonly KeyKind[] = ['secret', 'parameter', 'path']
 
 // Members of the Lambda context (and its legacy callbacks) that setToContext must never replace.
 const contextMembers = new Set([
@@ -81,22 +56,38 @@ const normalizeSpec = (key: string, spec: unknown, defaults: KeyDefaults): KeyDe
     throw invalidOptions(
       key,
       `fetchData.${key}`,
-      'must be a secret id string, secret(...), parameter(...) or { secret } / { parameter }',
+      'must be an id string, secret(...), parameter(...), parametersByPath(...) or { secret } / { parameter } / { path }',
     )
   }
-  const kind = 'secret' in spec ? 'secret' : 'parameter' in spec ? 'parameter' : undefined
-  if (kind === undefined || ('secret' in spec && 'parameter' in spec)) {
+  const kinds = KINDS.filter((k) => k in spec)
+  const kind = kinds[0]
+  if (kind === undefined || kinds.length > 1) {
     throw invalidOptions(
       key,
       `fetchData.${key}`,
-      'must have exactly one of "secret" (an id or ARN) and "parameter" (a name)',
+      'must have exactly one of "secret" (an id or ARN), "parameter" (a name) and "path" (a path)',
     )
   }
-  const allowed = kind === 'secret' ? secretFields : parameterFields
+  const allowed = fieldsOf[kind]
   for (const field of Object.keys(spec)) {
     if (!allowed.has(field)) throw invalidOptions(key, field, `is not an option of a ${kind} key`)
   }
   const id = nonEmptyString(key, kind, spec[kind])
+  if (kind === 'path') {
+    if (!id.startsWith('/')) throw invalidOptions(key, 'path', "must start with '/' (say '/prod/app/')")
+    // GetParametersByPath has no extension route: only the SDK can serve a path.
+    if (defaults.transport === 'extension') {
+      throw invalidOptions(
+        key,
+        'path',
+        "needs the AWS SDK (GetParametersByPath has no extension route), which transport: 'extension' never uses",
+      )
+    }
+  }
+  for (const flag of ['recursive', 'optional'] as const) {
+    if (spec[flag] !== undefined && typeof spec[flag] !== 'boolean')
+      throw invalidOptions(key, flag, 'must be a boolean')
+  }
   if (spec.versionId !== undefined && spec.versionStage !== undefined) {
     throw invalidOptions(key, 'versionId', 'and versionStage are exclusive: give one')
   }
@@ -128,12 +119,14 @@ const normalizeSpec = (key: string, spec: unknown, defaults: KeyDefaults): KeyDe
     version: spec.version as number | undefined,
     label: optionalString(key, 'label', spec.label),
     withDecryption: (spec.withDecryption as boolean | undefined) ?? true,
+    recursive: (spec.recursive as boolean | undefined) ?? true,
     json: (spec.json as JsonMode | undefined) ?? 'auto',
     maxAge: spec.maxAge === undefined ? defaults.cacheExpiry : checkAge(key, 'maxAge', spec.maxAge),
     staleWhileRevalidate: checkAge(key, 'staleWhileRevalidate', spec.staleWhileRevalidate ?? 0, false),
     staleIfError: checkAge(key, 'staleIfError', spec.staleIfError ?? 0, false),
     refreshOnError: spec.refreshOnError as KeyDef['refreshOnError'],
     fetchRotationDate: kind === 'secret' && rotation,
+    optional: (spec.optional as boolean | undefined) ?? false,
   }
 }
 
@@ -141,12 +134,14 @@ interface KeyDefaults {
   cacheExpiry: number
   setToContext: boolean
   fetchRotationDate: boolean | Record<string, boolean>
+  /** the instance's transport: a path under 'extension' is refused */
+  transport?: 'auto' | 'extension' | 'sdk'
 }
 
 /** Validates `fetchData` (and `fetchRotationDate`) and returns one definition per key. */
 export const normalizeKeys = (fetchData: unknown, defaults: KeyDefaults): KeyDef[] => {
   if (fetchData !== undefined && !isPlainObject(fetchData)) {
-    throw invalidOptions(undefined, 'fetchData', 'must be an object of { key: secret id | key spec }')
+    throw invalidOptions(undefined, 'fetchData', 'must be an object of { key: id string | key spec }')
   }
   const rotation = defaults.fetchRotationDate
   if (typeof rotation !== 'boolean' && !isPlainObject(rotation)) {
@@ -221,3 +216,19 @@ export const parameter = <T = string>(name: string, options: ParameterOptions = 
   ...options,
   parameter: name,
 })
+
+/**
+ * Declares every SSM parameter under a path as one key (GetParametersByPath, all pages, through
+ * the SDK). The value is `{ [sanitizeKey(name without the path)]: value }`, each value decoded as
+ * a single parameter's would be; `recursive` and `withDecryption` default to `true`.
+ *
+ * @example
+ * ```ts
+ * paramsSecrets({ fetchData: { db: parametersByPath<{ url: string; pool_size: string }>('/prod/db/') } })
+ * // '/prod/db/url' -> internal.db.url, '/prod/db/pool/size' -> internal.db.pool_size
+ * ```
+ */
+export const parametersByPath = <T = Record<string, unknown>>(
+  path: string,
+  options: PathOptions = {},
+): PathSpec<T> => ({ ...options, path })

@@ -8,7 +8,8 @@ import { createClearCacheBridge } from './cache-bridge.ts'
 import { closedError, ParamsSecretsError } from './errors.ts'
 import { callSafely, createEmitter } from './events.ts'
 import { dropFlight } from './flight.ts'
-import { type KeyDef, normalizeKeys } from './keys.ts'
+import { normalizeKeys } from './keys.ts'
+import type { KeyDef } from './model.ts'
 import { resolveOptions } from './options.ts'
 import { resolutionBudgetMs, STUCK_AFTER_TIMEOUTS } from './policy.ts'
 import { type Invocation, type Resolver, resolveKey, startFetch } from './resolve.ts'
@@ -37,6 +38,7 @@ const resolveAll = (opts: ParamsSecretsOptions<any> | undefined) => {
     cacheExpiry: options.cacheExpiry,
     setToContext: options.setToContext,
     fetchRotationDate: opts?.fetchRotationDate ?? false,
+    transport: options.transport,
   })
   return { options, defs }
 }
@@ -90,6 +92,7 @@ export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> =
     events,
     stuckAfterMs: options.extension.timeoutMs * STUCK_AFTER_TIMEOUTS,
     closed: () => closed,
+    layerTtlMs: options.layerTtlMs,
   }
   const bridge = createClearCacheBridge(options.cacheKey)
   const { setToContext, now } = options

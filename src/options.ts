@@ -10,6 +10,8 @@ const DEFAULT_PORT = 2773
 const DEFAULT_TIMEOUT_MS = 3000
 const DEFAULT_CONNECTIONS = 3
 const MAX_TIMEOUT_MS = 900_000
+/** The least per-call budget of an SDK call (it also resolves credentials, signs, and crosses the network). */
+const SDK_MIN_TIMEOUT_MS = 3000
 
 /** Options after defaults and environment, as the middleware uses them. Internal. */
 export interface ResolvedOptions {
@@ -35,6 +37,18 @@ export interface ResolvedOptions {
    * region, credentials or a role, which the layer cannot use); undefined when the layer may serve.
    */
   sdkOnly: { secret?: string; parameter?: string }
+  /** the layer's cache TTL per kind (SECRETS_MANAGER_TTL, SSM_PARAMETER_STORE_TTL: 0-300 s, default 300) */
+  layerTtlMs: { secret: number; parameter: number }
+}
+
+const LAYER_TTL_DEFAULT_S = 300
+const LAYER_TTL_MAX_S = 300
+
+/** The layer's TTL as it reads its variable: whole seconds, clamped to 300; anything else is the default. */
+const layerTtlMs = (value: string | undefined): number => {
+  const seconds =
+    value !== undefined && /^\d{1,6}$/.test(value.trim()) ? Number(value.trim()) : LAYER_TTL_DEFAULT_S
+  return Math.min(seconds, LAYER_TTL_MAX_S) * 1000
 }
 
 const topLevel = new Set([
@@ -53,6 +67,7 @@ const topLevel = new Set([
   'awsClientCapture',
   'ssmAwsClient',
   'ssmAwsClientOptions',
+  'awsRequestLimit',
   'transport',
   'extension',
   'onEvent',
@@ -175,6 +190,14 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
     if (o[obj] !== undefined && !isPlainObject(o[obj]))
       throw invalidOptions(undefined, obj, 'must be an object')
   }
+  const limit = o.awsRequestLimit
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 10)) {
+    throw invalidOptions(
+      undefined,
+      'awsRequestLimit',
+      'must be a whole number from 1 to 10 (names per GetParameters)',
+    )
+  }
   if (o.transport !== undefined && !['auto', 'extension', 'sdk'].includes(o.transport)) {
     throw invalidOptions(undefined, 'transport', "must be 'auto', 'extension' or 'sdk'")
   }
@@ -217,6 +240,10 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
     transport,
     extension,
     sdkOnly,
+    layerTtlMs: {
+      secret: layerTtlMs(env.SECRETS_MANAGER_TTL),
+      parameter: layerTtlMs(env.SSM_PARAMETER_STORE_TTL),
+    },
     onEvent: o.onEvent,
     now: o.now ?? Date.now,
     sdk: {
@@ -226,7 +253,9 @@ export const resolveOptions = (opts: unknown, env: NodeJS.ProcessEnv = process.e
       awsClientCapture: o.awsClientCapture,
       ssmAwsClient: o.ssmAwsClient,
       ssmAwsClientOptions: o.ssmAwsClientOptions,
-      timeoutMs: extension.timeoutMs,
+      // A call to AWS takes longer than one to localhost: a short extension.timeoutMs is not its bound.
+      timeoutMs: Math.max(extension.timeoutMs, SDK_MIN_TIMEOUT_MS),
+      awsRequestLimit: limit,
     },
   }
 }

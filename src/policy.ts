@@ -8,7 +8,7 @@
  * `[expiresAt, expiresAt + staleIfError)`.
  */
 import { ParamsSecretsError } from './errors.ts'
-import type { KeyDef } from './keys.ts'
+import type { KeyDef } from './model.ts'
 import type { RotationSchedule } from './transport/types.ts'
 
 /** What an invocation does with one key. */

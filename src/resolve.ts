@@ -5,10 +5,10 @@
  */
 import { type Entry, storeValue } from './cache.ts'
 import { decodeValue } from './decode.ts'
-import { ParamsSecretsError } from './errors.ts'
+import { closedError, ParamsSecretsError } from './errors.ts'
 import { type Emitter, errorCodeOf } from './events.ts'
 import { type Flight, startFlight } from './flight.ts'
-import type { KeyDef } from './keys.ts'
+import type { KeyDef } from './model.ts'
 import {
   canServeStale,
   decide,
@@ -32,6 +32,8 @@ export interface Resolver {
   closed(): ParamsSecretsError | undefined
   /** randomness of the backoff jitter (tests fix it) */
   random?: () => number
+  /** how long the layer may keep an answer in its own cache, per kind (its TTL variables) */
+  layerTtlMs: { secret: number; parameter: number }
 }
 
 /** One invocation as its keys' resolutions see it. */
@@ -61,7 +63,7 @@ export const startFetch = (
   mode: { prefetch: boolean; background: boolean },
 ): Flight<FetchResult> => {
   const startedAt = r.now()
-  const force = entry.forceNext
+  const force = entry.forceNext || startedAt < entry.layerStaleUntil
   const t0 = performance.now()
   const details = (attempts: number) => ({
     durationMs: performance.now() - t0,
@@ -93,6 +95,10 @@ export const startFetch = (
       storeValue(entry, value, expiresAt)
       // The layer's cached answer stood in for the SDK: the key stays forced.
       if (served.standIn === undefined) entry.forceNext = false
+      if (force && served.source === 'sdk') {
+        entry.layerStaleUntil =
+          startedAt + (r.layerTtlMs[def.kind === 'secret' ? 'secret' : 'parameter'] ?? 0)
+      }
       r.events.emit(def, served.source, {
         ...details(served.attempts),
         ...(served.standIn === undefined ? {} : { standIn: served.standIn }),
@@ -159,8 +165,7 @@ const obtain = async (
   invocation: Invocation,
   follows = 0,
 ): Promise<unknown> => {
-  const closed = r.closed()
-  if (closed !== undefined) throw closed
+  if (r.closed() !== undefined) throw closedError(def.key)
   const joined = liveFlight(r, entry, r.now())
   const flight = joined ?? startFetch(r, def, entry, invocation, { prefetch: false, background: false })
   const outcome = await untilDeadline(flight.outcome, def, invocation)

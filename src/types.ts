@@ -29,8 +29,18 @@ export interface RefreshPolicy {
   refreshOnError?: (error: unknown) => boolean
 }
 
+/** What every key spec accepts: its refresh policy, and whether a failure may leave it unset. */
+export interface KeyOptions extends RefreshPolicy {
+  /**
+   * When the key cannot be resolved, the invocation goes on with `undefined` for it (and an
+   * `onEvent` with its `errorCode`); it is tried again on a later invocation. Default `false`: a
+   * failing key fails the invocation.
+   */
+  optional?: boolean
+}
+
 /** Options of a Secrets Manager key. `versionId` and `versionStage` are exclusive. */
-export interface SecretOptions extends RefreshPolicy {
+export interface SecretOptions extends KeyOptions {
   /** A specific version of the secret. */
   versionId?: string
   /** A staging label; the service's default is `AWSCURRENT`. */
@@ -40,14 +50,30 @@ export interface SecretOptions extends RefreshPolicy {
 }
 
 /** Options of an SSM Parameter Store key. `version` and `label` are exclusive. */
-export interface ParameterOptions extends RefreshPolicy {
+export interface ParameterOptions extends KeyOptions {
   /** Decrypt a `SecureString` (default `true`). */
   withDecryption?: boolean
   /** A specific version (a positive integer). */
   version?: number
   /** A parameter label (or, for `/aws/reference/secretsmanager/` names, a staging label). */
   label?: string
-  /** JSON decoding of the value; default `'auto'`. A `StringList` stays its comma-joined string. */
+  /**
+   * JSON decoding of the value; default `'auto'`. A `StringList` arrives as `string[]` (split on
+   * `,`) whatever the mode but `false`, which keeps the raw comma-joined text.
+   */
+  json?: JsonMode
+}
+
+/**
+ * Options of a parameters-by-path key (GetParametersByPath, always through the SDK: the layer has
+ * no route for it). Each parameter's value is decoded as a single parameter's would be.
+ */
+export interface PathOptions extends KeyOptions {
+  /** Every level below the path, not just its direct children (default `true`). */
+  recursive?: boolean
+  /** Decrypt `SecureString`s (default `true`). */
+  withDecryption?: boolean
+  /** JSON decoding of each value, as {@link ParameterOptions.json}; default `'auto'`. */
   json?: JsonMode
 }
 
@@ -65,8 +91,17 @@ export type SecretSpec<T = unknown> = { secret: string } & SecretOptions & Typed
 /** An SSM parameter key: `{ parameter: '/name', ...options }`. */
 export type ParameterSpec<T = unknown> = { parameter: string } & ParameterOptions & Typed<T>
 
+/**
+ * Every parameter under a path as one object: `{ path: '/prod/app/', ...options }`. The value is
+ * `{ [sanitizeKey(name without the path)]: value }`: `/prod/app/db/url` is the key `db_url`.
+ */
+export type PathSpec<T = Record<string, unknown>> = { path: string } & PathOptions & Typed<T>
+
 /** What a `fetchData` entry may be. A plain string is a Secrets Manager secret id (name or ARN). */
-export type KeySpec = string | SecretSpec<any> | ParameterSpec<any>
+export type KeySpec = string | SecretSpec<any> | ParameterSpec<any> | PathSpec<any>
+
+/** middy 7's name for {@link SecretId}: a string carrying its value's type. */
+export type SecretType<T> = SecretId<T>
 
 /** Where one resolution's value came from. */
 export type EventSource = 'cache' | 'extension' | 'sdk' | 'stale'
@@ -76,8 +111,8 @@ export type EventSource = 'cache' | 'extension' | 'sdk' | 'stale'
  */
 export interface ResolutionEvent {
   key: string
-  kind: 'secret' | 'parameter'
-  /** the secret id or parameter name */
+  kind: 'secret' | 'parameter' | 'path'
+  /** the secret id, parameter name or path */
   id: string
   source: EventSource
   /** time spent resolving, in ms (0 for a cache hit) */
@@ -140,6 +175,11 @@ export interface ParamsSecretsOptions<FetchData extends Record<string, KeySpec> 
   ) => any
   /** Its configuration; with `awsClientAssumeRole`, those credentials apply to it too (these options win). */
   ssmAwsClientOptions?: Record<string, unknown>
+  /**
+   * @middy/ssm's batch size: on the SDK path, named parameters go in `GetParameters` calls of at
+   * most this many names (1 to 10), even a single one. Unset: up to 10 a call, `GetParameter` for one.
+   */
+  awsRequestLimit?: number
   /** `'auto'` (default): the extension, the SDK when needed; `'extension'`: never the SDK; `'sdk'`: never the extension. */
   transport?: 'auto' | 'extension' | 'sdk'
   /** How to reach the extension. */
@@ -149,6 +189,10 @@ export interface ParamsSecretsOptions<FetchData extends Record<string, KeySpec> 
   /** Clock in ms, for tests (default `Date.now`). */
   now?: () => number
 }
+
+/** middy 7's name for {@link ParamsSecretsOptions}. */
+export type SecretsManagerOptions<FetchData extends Record<string, KeySpec> = Record<string, KeySpec>> =
+  ParamsSecretsOptions<FetchData>
 
 /** The value type a `fetchData` entry resolves to. */
 export type ValueOf<S> = S extends Typed<infer T> ? T : unknown

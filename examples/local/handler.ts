@@ -1,9 +1,11 @@
 /**
  * A small Lambda handler that reads a database secret and two parameters. The same file runs in
  * Lambda (with the Parameters and Secrets Lambda Extension layer) and locally against the emulator.
+ * It imports the package's source so `npm run example` works on a fresh clone without a build; in
+ * your project the import is `from 'middy-params-secrets'`.
  */
 import middy from '@middy/core'
-import paramsSecrets, { parameter, type ResolutionEvent, secret } from 'middy-params-secrets'
+import paramsSecrets, { parameter, type ResolutionEvent, secret } from '../../src/index.ts'
 
 interface DbCredentials {
   username: string
@@ -18,7 +20,7 @@ export const secrets = paramsSecrets({
     db: secret<DbCredentials>('demo/db', { maxAge: 60_000, staleIfError: 300_000 }),
     apiKey: secret<string>('demo/api-key'),
     flags: parameter<{ beta: boolean }>('/demo/flags', { maxAge: 30_000 }),
-    regions: parameter('/demo/regions'),
+    regions: parameter<string[]>('/demo/regions'),
   },
   setToContext: true,
   onEvent: (event) => events.push(event),
@@ -32,6 +34,6 @@ export const handler = middy()
       dbUser: context.db.username.length > 0,
       apiKeyLength: context.apiKey.length,
       beta: context.flags.beta,
-      regions: context.regions.split(',').length,
+      regions: context.regions.length,
     }
   })

@@ -4,13 +4,14 @@
  * prints where each value came from. Values are never printed.
  */
 import { readFile } from 'node:fs/promises'
-import { startExtensionEmulator } from 'middy-params-secrets/testing'
+// The source, so a fresh clone runs it without a build; in your project: 'middy-params-secrets/testing'.
+import { startExtensionEmulator } from '../../src/testing/index.ts'
 
 const store = JSON.parse(await readFile(new URL('./demo-store.json', import.meta.url), 'utf8'))
 const token = 'local-example-token'
 const emulator = await startExtensionEmulator({ ...store, token, ready: false })
-process.env.AWS_SESSION_TOKEN = token
-process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT = String(emulator.port)
+// What Lambda sets: the layer's port and the session token.
+Object.assign(process.env, emulator.env)
 console.log(`emulator (layer profile) on ${emulator.url}, in its INIT phase ("not ready")`)
 
 // INIT: the module loads and prefetches; the layer answers "not ready", so the keys wait for the first invocation.

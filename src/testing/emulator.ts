@@ -6,7 +6,8 @@ import { createTtlCache } from './layer-cache.ts'
 import { resolveEmulatorOptions } from './options.ts'
 import type { ProfileContext } from './profile.ts'
 import { createEmulatorServer } from './server.ts'
-import { createStore } from './store.ts'
+import { resolveStore } from './shared-store.ts'
+import { SECRET_REFERENCE_PREFIX } from './store.ts'
 import type { EmulatorCounters, EmulatorOptions, ExtensionEmulator, RequestLogEntry } from './types.ts'
 
 /** A free port on 127.0.0.1, for the agent that must not listen yet but must know where it will. */
@@ -20,6 +21,17 @@ function reservePort(): Promise<number> {
       probe.close(() => resolve(port))
     })
   })
+}
+
+/** Whether a cache key (`[kind, id, ...]` as JSON) names one of the written item's `ids`. */
+function namesWritten(key: string, kind: 'secret' | 'parameter', ids: string[]): boolean {
+  const [keyKind, id] = JSON.parse(key) as [string, string]
+  if (kind === 'parameter') {
+    // `name:3`, `name:label` are the same parameter.
+    return keyKind === 'parameter' && ids.some((name) => id === name || id.startsWith(`${name}:`))
+  }
+  if (keyKind === 'parameter') return ids.some((name) => id === `${SECRET_REFERENCE_PREFIX}${name}`)
+  return keyKind === 'secret' && ids.includes(id)
 }
 
 /**
@@ -37,16 +49,26 @@ function reservePort(): Promise<number> {
  *   secrets: { 'prod/db': '{"password":"pw"}' },
  *   parameters: { '/app/flags': { value: 'a,b', type: 'StringList' } },
  * })
- * process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT = String(emulator.port)
- * // ... run the handler ...
+ * Object.assign(process.env, emulator.env) // the port and the token, as Lambda sets them
+ * // ... import and run the handler ...
  * await emulator.close()
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { startExtensionEmulator } from 'middy-params-secrets/testing'
+ *
+ * // Closed when the block ends; a rotation is seen at once (no flushCache()).
+ * await using emulator = await startExtensionEmulator({ token: 't', secrets: { db: 'v1' }, evictOnWrite: true })
+ * emulator.inject({ kind: 'secret', id: 'db', query: { versionStage: 'AWSPREVIOUS' }, times: 1, status: 500 })
+ * emulator.putSecret('db', 'v2')
+ * // ... run the code under test ...
+ * emulator.assertNoPendingFaults() // throws if the fault above was never hit
  * ```
  */
 export async function startExtensionEmulator(options: EmulatorOptions = {}): Promise<ExtensionEmulator> {
   const resolved = resolveEmulatorOptions(options)
-  const store = createStore(resolved)
-  for (const [id, value] of Object.entries(options.secrets ?? {})) store.secrets.put(id, value)
-  for (const [name, value] of Object.entries(options.parameters ?? {})) store.parameters.put(name, value)
+  const { store, shared } = resolveStore(options.store, { ...options, ...resolved }, 'startExtensionEmulator')
 
   const cache = createTtlCache({
     now: resolved.now,
@@ -85,6 +107,13 @@ export async function startExtensionEmulator(options: EmulatorOptions = {}): Pro
     ...(resolved.log ? { log: resolved.log } : {}),
   })
   if (shouldListen()) await server.listen()
+  const stopEviction = options.evictOnWrite
+    ? store.onWrite((kind, ids) => cache.deleteWhere((key) => namesWritten(key, kind, ids)))
+    : () => undefined
+  const close = async () => {
+    stopEviction()
+    await server.close()
+  }
 
   return {
     get url() {
@@ -95,6 +124,13 @@ export async function startExtensionEmulator(options: EmulatorOptions = {}): Pro
     },
     profile: profile.name,
     token: resolved.token,
+    get env() {
+      return {
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(server.port),
+        AWS_SESSION_TOKEN: resolved.token,
+      }
+    },
+    store: shared,
     requests,
     counters,
     ready() {
@@ -105,15 +141,21 @@ export async function startExtensionEmulator(options: EmulatorOptions = {}): Pro
       isReady = false
       if (profile.name === 'agent') void server.stopListening()
     },
-    putSecret: (id, value) => store.secrets.put(id, value),
-    deleteSecret: (id) => store.secrets.delete(id),
-    putParameter: (name, value) => store.parameters.put(name, value),
-    deleteParameter: (name) => store.parameters.delete(name),
+    putSecret: (id, value, stages) => store.putSecret(id, value, stages),
+    deleteSecret: (id) => store.deleteSecret(id),
+    putParameter: (name, value) => store.putParameter(name, value),
+    deleteParameter: (name) => store.deleteParameter(name),
     denyAccess: (kind, id) => store.deny(kind, id),
     allowAccess: (kind, id) => store.allow(kind, id),
     throttle: (on) => store.setThrottled(on),
     inject: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
+    pendingFaults: () => faults.pending(),
+    assertNoPendingFaults() {
+      const pending = faults.pending()
+      if (pending.length > 0)
+        throw new Error(`${pending.length} injected fault(s) not used up:\n  ${pending.join('\n  ')}`)
+    },
     flushCache: () => cache.clear(),
     async pause() {
       paused = true
@@ -130,6 +172,7 @@ export async function startExtensionEmulator(options: EmulatorOptions = {}): Pro
       counters.upstream.parameter = 0
       for (const status of Object.keys(counters.byStatus)) delete counters.byStatus[Number(status)]
     },
-    close: () => server.close(),
+    close,
+    [Symbol.asyncDispose]: close,
   }
 }

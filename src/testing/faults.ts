@@ -1,5 +1,5 @@
 import type { Answer, DataRequest } from './profile.ts'
-import type { Fault } from './types.ts'
+import type { Fault, FaultAnswer, FaultRequest } from './types.ts'
 
 /**
  * The injected faults, matched in the order they were added.
@@ -8,14 +8,16 @@ import type { Fault } from './types.ts'
  * ```ts
  * const faults = createFaultRegistry()
  * const remove = faults.add({ kind: 'secret', times: 1, status: 500 })
- * faults.take('secret', 'db') // the fault, now used up
+ * faults.take({ kind: 'secret', id: 'db', query: { secretId: 'db' } }) // the fault, now used up
  * ```
  */
 export interface FaultRegistry {
   /** Validates and adds; returns the remover. */
   add(fault: Fault): () => void
   /** The first fault matching this request, counting one use of it. */
-  take(kind: 'secret' | 'parameter', id: string): Fault | undefined
+  take(request: FaultRequest): Fault | undefined
+  /** Faults not used up: a `times` one with uses left, or one without `times` never used. */
+  pending(): string[]
   clear(): void
 }
 
@@ -45,8 +47,60 @@ function validate(fault: Fault): void {
   if (fault.malformed !== undefined && !MALFORMED.has(fault.malformed)) {
     throw problem("malformed must be 'truncated', 'not-json' or 'wrong-shape'")
   }
-  const answers = [fault.status !== undefined || fault.body !== undefined, fault.drop, fault.malformed]
-  if (answers.filter(Boolean).length > 1) throw problem('pick one of status/body, drop and malformed')
+  if (fault.respond !== undefined && typeof fault.respond !== 'function')
+    throw problem('respond must be a function')
+  if (
+    fault.query !== undefined &&
+    (typeof fault.query !== 'object' ||
+      fault.query === null ||
+      !Object.values(fault.query).every((v) => typeof v === 'string'))
+  ) {
+    throw problem('query must be an object of strings, e.g. { versionStage: "AWSPREVIOUS" }')
+  }
+  const answers = [
+    fault.status !== undefined || fault.body !== undefined,
+    fault.drop,
+    fault.malformed,
+    fault.respond,
+  ]
+  if (answers.filter(Boolean).length > 1)
+    throw problem('pick one of status/body, drop, malformed and respond')
+}
+
+/**
+ * A fault in words for a failure message: what it matches and how often it was used, never its body.
+ *
+ * @example
+ * ```ts
+ * describeFault({ kind: 'secret', id: 'db', times: 1 }, 0) // 'secret db, times 1, used 0'
+ * ```
+ */
+export function describeFault(fault: Fault, used: number): string {
+  const query = fault.query ? ` ${JSON.stringify(fault.query)}` : ''
+  const times = fault.times === undefined ? 'no times' : `times ${fault.times}`
+  return `${fault.kind ?? 'any kind'} ${fault.id ?? 'any id'}${query}, ${times}, used ${used}`
+}
+
+const matches = (fault: Fault, request: FaultRequest): boolean =>
+  (fault.kind === undefined || fault.kind === request.kind) &&
+  (fault.id === undefined || fault.id === request.id) &&
+  Object.entries(fault.query ?? {}).every(([name, value]) => request.query[name] === value)
+
+/**
+ * A fault with a `respond` function, applied to one request: the answer it returns as a
+ * status/body fault, or (when it returns `undefined`) only its delay, if any.
+ *
+ * @example
+ * ```ts
+ * const applied = programmedFault(fault, { kind: 'secret', id: 'db', query: {} })
+ * ```
+ */
+export function programmedFault(fault: Fault, request: FaultRequest): Fault | undefined {
+  if (!fault.respond) return fault
+  const answer: FaultAnswer | undefined = fault.respond(request)
+  const delay = fault.delayMs ? { delayMs: fault.delayMs } : undefined
+  if (answer === undefined) return delay
+  return { ...delay, status: answer.status ?? 200, body: answer.body ?? '', headers: answer.headers ?? {} }
 }
 
 /**
@@ -59,29 +113,30 @@ function validate(fault: Fault): void {
  * ```
  */
 export function createFaultRegistry(): FaultRegistry {
-  const active: Array<{ fault: Fault; left: number }> = []
+  const active: Array<{ fault: Fault; left: number; used: number }> = []
 
   return {
     add(fault) {
       validate(fault)
-      const entry = { fault: { ...fault }, left: fault.times ?? Number.POSITIVE_INFINITY }
+      const entry = { fault: { ...fault }, left: fault.times ?? Number.POSITIVE_INFINITY, used: 0 }
       active.push(entry)
       return () => {
         const index = active.indexOf(entry)
         if (index !== -1) active.splice(index, 1)
       }
     },
-    take(kind, id) {
-      const index = active.findIndex(
-        ({ fault }) =>
-          (fault.kind === undefined || fault.kind === kind) && (fault.id === undefined || fault.id === id),
-      )
-      const entry = active[index]
+    take(request) {
+      const entry = active.find((candidate) => candidate.left > 0 && matches(candidate.fault, request))
       if (!entry) return undefined
       entry.left -= 1
-      if (entry.left <= 0) active.splice(index, 1)
+      entry.used += 1
       return entry.fault
     },
+    // Used-up faults stay listed until removed, so pending() can tell "used" from "never added".
+    pending: () =>
+      active
+        .filter(({ left, used }) => left > 0 && (Number.isFinite(left) || used === 0))
+        .map(({ fault, used }) => describeFault(fault, used)),
     clear: () => {
       active.length = 0
     },

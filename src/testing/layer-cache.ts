@@ -27,6 +27,8 @@ export interface TtlCache {
   /** `ttlMs` 0 (or a disabled cache) finds nothing. */
   lookup(key: string, ttlMs: number): CacheLookup | undefined
   set(key: string, value: string): void
+  /** Drops every entry whose key matches. */
+  deleteWhere(matches: (key: string) => boolean): void
   clear(): void
   readonly size: number
 }
@@ -67,6 +69,9 @@ export function createTtlCache(options: {
         const oldest = entries.keys().next()
         if (!oldest.done) entries.delete(oldest.value)
       }
+    },
+    deleteWhere(matches) {
+      for (const key of [...entries.keys()]) if (matches(key)) entries.delete(key)
     },
     clear: () => entries.clear(),
     get size() {

@@ -60,6 +60,8 @@ export interface ParameterStore {
   /** The parameter's name for a name or ARN, when it exists. */
   resolve(id: string): string | undefined
   get(id: string, selector: ParameterSelector, withDecryption: boolean): ParameterView | UpstreamError
+  /** Every parameter's name, sorted. */
+  names(): string[]
 }
 
 const TYPES: readonly ParameterType[] = ['String', 'StringList', 'SecureString']
@@ -197,5 +199,6 @@ export function createParameterStore(options: { region: string; accountId: strin
     },
     resolve,
     get,
+    names: () => [...byName.keys()].sort(),
   }
 }

@@ -45,6 +45,24 @@ interface SecretEntry {
   name: string
   arn: string
   versions: Map<string, SecretVersion>
+  nextRotationDate?: number
+}
+
+/**
+ * What DescribeSecret reports of a secret (no value). Dates in ms since the epoch.
+ *
+ * @example
+ * ```ts
+ * const about = secrets.describe('db') // { name: 'db', versionIdsToStages: { ... }, ... }
+ * ```
+ */
+export interface SecretDescription {
+  arn: string
+  name: string
+  createdDate: number
+  lastChangedDate: number
+  nextRotationDate?: number
+  versionIdsToStages: Record<string, string[]>
 }
 
 /**
@@ -57,12 +75,16 @@ interface SecretEntry {
  * ```
  */
 export interface SecretStore {
-  /** New version (AWSCURRENT); creates the secret when absent. Returns the VersionId. */
-  put(id: string, value: SecretInput): string
+  /**
+   * New version staged AWSCURRENT (or the given stages, which leave the other versions); creates
+   * the secret when absent. Returns the VersionId.
+   */
+  put(id: string, value: SecretInput, stages?: string[]): string
   delete(id: string): void
   /** The secret's name and ARN for a name or full ARN, when it exists. */
   resolve(id: string): { name: string; arn: string } | undefined
   get(id: string, selector: { versionId?: string; versionStage?: string }): SecretView | UpstreamError
+  describe(id: string): SecretDescription | undefined
 }
 
 const ARN_SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
@@ -112,8 +134,11 @@ export function createSecretStore(options: { region: string; accountId: string }
 
   const find = (id: string): SecretEntry | undefined => byName.get(id) ?? byArn.get(id)
 
-  function put(id: string, value: SecretInput): string {
+  function put(id: string, value: SecretInput, stages = ['AWSCURRENT']): string {
     const normalized = normalizeSecretInput(value)
+    if (!Array.isArray(stages) || stages.length === 0 || !stages.every((s) => typeof s === 'string' && s)) {
+      throw new TypeError(`putSecret ${id}: stages must be a non-empty list of staging labels`)
+    }
     let entry = find(id)
     if (!entry) {
       const arn = `arn:aws:secretsmanager:${options.region}:${options.accountId}:secret:${id}-${arnSuffix()}`
@@ -121,8 +146,11 @@ export function createSecretStore(options: { region: string; accountId: string }
       byName.set(id, entry)
       byArn.set(arn, entry)
     }
+    const rotation =
+      typeof value === 'object' && !(value instanceof Uint8Array) ? value.NextRotationDate : undefined
+    if (rotation !== undefined) entry.nextRotationDate = rotation.getTime()
     // Secrets Manager's rotation bookkeeping: AWSPREVIOUS moves to the old AWSCURRENT.
-    for (const version of entry.versions.values()) {
+    for (const version of stages.includes('AWSCURRENT') ? entry.versions.values() : []) {
       if (version.stages.includes('AWSCURRENT')) {
         version.stages = version.stages.filter((stage) => stage !== 'AWSCURRENT')
         for (const other of entry.versions.values()) {
@@ -132,11 +160,15 @@ export function createSecretStore(options: { region: string; accountId: string }
         break
       }
     }
+    // A staging label is on one version at a time.
+    for (const version of entry.versions.values()) {
+      version.stages = version.stages.filter((stage) => !stages.includes(stage))
+    }
     const versionId = randomUUID()
     entry.versions.set(versionId, {
       versionId,
       ...normalized,
-      stages: ['AWSCURRENT'],
+      stages: [...stages],
       createdDate: Date.now(),
     })
     return versionId
@@ -190,5 +222,19 @@ export function createSecretStore(options: { region: string; accountId: string }
       return entry && { name: entry.name, arn: entry.arn }
     },
     get,
+    describe(id) {
+      const entry = find(id)
+      if (!entry) return undefined
+      const versions = [...entry.versions.values()]
+      const description: SecretDescription = {
+        arn: entry.arn,
+        name: entry.name,
+        createdDate: versions[0]?.createdDate ?? 0,
+        lastChangedDate: versions.at(-1)?.createdDate ?? 0,
+        versionIdsToStages: Object.fromEntries(versions.map((v) => [v.versionId, [...v.stages]])),
+      }
+      if (entry.nextRotationDate !== undefined) description.nextRotationDate = entry.nextRotationDate
+      return description
+    },
   }
 }

@@ -1,6 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { type FaultOutcome, type FaultRegistry, faultOutcome, needsRealAnswer } from './faults.ts'
+import {
+  type FaultOutcome,
+  type FaultRegistry,
+  faultOutcome,
+  needsRealAnswer,
+  programmedFault,
+} from './faults.ts'
 import type { Answer, Profile, RequestView } from './profile.ts'
 import { parseQuery, queryRecord } from './query.ts'
 import type { EmulatorCounters, RequestLogEntry } from './types.ts'
@@ -140,7 +146,13 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
       send(res, routed)
       return record(req, view, routed)
     }
-    const fault = faults.take(routed.kind, routed.id)
+    const request = {
+      kind: routed.kind,
+      id: routed.id,
+      query: queryRecord(parseQuery(view.rawQuery, 'rust')),
+    }
+    const taken = faults.take(request)
+    const fault = taken && programmedFault(taken, request)
     // The real answer is computed on arrival (the upstream call starts then) and enters the cache
     // when it is sent, after any delay.
     const real = fault && !needsRealAnswer(fault) ? undefined : routed.resolve()

@@ -3,8 +3,14 @@
  *
  * The emulator imitates two servers that speak nearly the same dialect on `127.0.0.1:2773`:
  * the AWS Parameters and Secrets Lambda Extension (`'layer'`) and the Secrets Manager Agent
- * (`'agent'`). See EXTENSION-PROTOCOL.md for what each one answers.
+ * (`'agent'`). What each one answers:
+ * https://github.com/middy-params-secrets/middy-params-secrets/blob/main/docs/extension-protocol.md
  */
+
+import type { Fault } from './fault-types.ts'
+import type { EmulatorStore } from './shared-store.ts'
+
+export type { Fault, FaultAnswer, FaultRequest } from './fault-types.ts'
 
 /**
  * Which server the emulator imitates.
@@ -18,16 +24,21 @@ export type EmulatorProfile = 'layer' | 'agent'
 
 /**
  * A secret value: a string (`SecretString`), bytes (`SecretBinary`), or the explicit AWS shape,
- * where `SecretBinary` may be bytes or base64 text.
+ * where `SecretBinary` may be bytes or base64 text, and `NextRotationDate` is what DescribeSecret
+ * reports (the AWS emulator; the extension has no DescribeSecret).
  *
  * @example
  * ```ts
  * const a: SecretInput = '{"user":"app","password":"pw"}'
  * const b: SecretInput = new Uint8Array([1, 2, 3])
  * const c: SecretInput = { SecretBinary: 'AQID' }
+ * const d: SecretInput = { SecretString: 'pw', NextRotationDate: new Date('2030-01-01T00:00:00Z') }
  * ```
  */
-export type SecretInput = string | Uint8Array | { SecretString?: string; SecretBinary?: Uint8Array | string }
+export type SecretInput =
+  | string
+  | Uint8Array
+  | { SecretString?: string; SecretBinary?: Uint8Array | string; NextRotationDate?: Date }
 
 /**
  * The three SSM parameter types.
@@ -67,10 +78,23 @@ export type ParameterInput = string | { value: string; type?: ParameterType; lab
 export interface EmulatorOptions {
   /** The server to imitate. Default `'layer'`. */
   profile?: EmulatorProfile
-  /** Secrets by name. */
+  /** Secrets by name (added to `store` when both are given). */
   secrets?: Record<string, SecretInput>
   /** Parameters by name. The agent profile has no parameter endpoint. */
   parameters?: Record<string, ParameterInput>
+  /**
+   * A store shared with other emulators (from `createEmulatorStore()`), say a
+   * `startAwsEmulator({ store })`: one rotation then reaches both. Its region and account win over
+   * `region` and `accountId`. Default: a store of this emulator's own.
+   */
+  store?: EmulatorStore
+  /**
+   * Default `false`, as the real layer: after a write (`putSecret`, `putParameter`, a delete, on
+   * this emulator or on a shared store) the TTL cache still serves the old answer until it
+   * expires. `true` drops that item's cached answers at each write, so a test sees a rotation at
+   * once without `flushCache()`.
+   */
+  evictOnWrite?: boolean
   /**
    * The token every request must carry in `X-Aws-Parameters-Secrets-Token`. Default: layer
    * `AWS_SESSION_TOKEN`; agent the first set of `AWS_TOKEN`, `AWS_SESSION_TOKEN`,
@@ -145,33 +169,6 @@ export interface RequestLogEntry {
 }
 
 /**
- * A fault to inject. Fields combine: `delayMs` delays any answer, the others pick the answer.
- *
- * @example
- * ```ts
- * const remove = emulator.inject({ kind: 'secret', id: 'db', times: 1, drop: 'mid-body' })
- * ```
- */
-export interface Fault {
-  /** Which endpoint; omitted = both. */
-  kind?: 'secret' | 'parameter'
-  /** The secretId or parameter name as decoded; omitted = any. */
-  id?: string
-  /** How many matching requests it applies to. Default: every one until removed. */
-  times?: number
-  /** Added latency before answering. */
-  delayMs?: number
-  /** A given answer: status (default 200 when a body is given), body, extra headers. */
-  status?: number
-  body?: string
-  headers?: Record<string, string>
-  /** Destroy the socket before any byte, or after writing part of a valid 200 body. */
-  drop?: 'before-response' | 'mid-body'
-  /** A 200 whose body is cut, not JSON, or JSON without the value fields. */
-  malformed?: 'truncated' | 'not-json' | 'wrong-shape'
-}
-
-/**
  * Counters since the start or the last {@link ExtensionEmulator.resetLog}.
  *
  * @example
@@ -207,6 +204,13 @@ export interface ExtensionEmulator {
   readonly port: number
   readonly profile: EmulatorProfile
   readonly token: string
+  /**
+   * What Lambda would set for a function using this server: `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`
+   * and `AWS_SESSION_TOKEN`. `Object.assign(process.env, emulator.env)` before importing a handler.
+   */
+  readonly env: { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: string; AWS_SESSION_TOKEN: string }
+  /** The store it serves; pass it to `startAwsEmulator({ store })` to serve the same values there. */
+  readonly store: EmulatorStore
   /** Live array, one entry appended per request. */
   readonly requests: RequestLogEntry[]
   readonly counters: EmulatorCounters
@@ -214,8 +218,12 @@ export interface ExtensionEmulator {
   ready(): void
   /** Start a not-ready window again. */
   setNotReady(): void
-  /** Rotation: the new version becomes AWSCURRENT, the old AWSCURRENT becomes AWSPREVIOUS. Returns the VersionId. The cache is not touched. */
-  putSecret(id: string, value: SecretInput): string
+  /**
+   * Rotation: the new version becomes AWSCURRENT, the old AWSCURRENT becomes AWSPREVIOUS (or the
+   * new version takes the given `stages`). Returns the VersionId. The TTL cache keeps the old answer
+   * unless the emulator was started with `evictOnWrite: true`.
+   */
+  putSecret(id: string, value: SecretInput, stages?: string[]): string
   deleteSecret(id: string): void
   /** New version of a parameter; returns its number. Given labels move to it. */
   putParameter(name: string, value: ParameterInput): number
@@ -228,6 +236,10 @@ export interface ExtensionEmulator {
   /** Returns a function that removes the fault. */
   inject(fault: Fault): () => void
   clearFaults(): void
+  /** The injected faults not used up, in words: a `times` fault with uses left, or one without `times` never used. */
+  pendingFaults(): string[]
+  /** Throws an Error listing {@link ExtensionEmulator.pendingFaults} when there are any (as undici's `assertNoPendingInterceptors`). */
+  assertNoPendingFaults(): void
   /** Drop the TTL cache. */
   flushCache(): void
   /** Stop listening (connection refused) and drop open connections, keeping state and port. */
@@ -236,6 +248,8 @@ export interface ExtensionEmulator {
   resume(): Promise<void>
   /** Clear the request log and counters. */
   resetLog(): void
-  /** Close the server and every socket. */
+  /** Close the server and every socket. Idempotent. */
   close(): Promise<void>
+  /** `close()`, for `await using emulator = await startExtensionEmulator(...)`. */
+  [Symbol.asyncDispose](): Promise<void>
 }

@@ -4,7 +4,7 @@
  * Content-Type. So the text is parsed whatever the headers say, and `null` and absent are alike.
  */
 import { ParamsSecretsError } from '../errors.ts'
-import type { KeyDef } from '../keys.ts'
+import type { KeyDef } from '../model.ts'
 import { referenceBinary } from './reference-binary.ts'
 import type { Upstream } from './types.ts'
 

@@ -4,7 +4,7 @@
  * only a recognised `__type` is kept.
  */
 import { ParamsSecretsError } from '../errors.ts'
-import type { KeyDef } from '../keys.ts'
+import type { KeyDef } from '../model.ts'
 import {
   BODY_CUT_SHORT,
   BODY_TOO_LARGE,

@@ -5,7 +5,7 @@
  * is transient (429, 5xx, a reset connection).
  */
 import { ParamsSecretsError } from '../errors.ts'
-import type { KeyDef } from '../keys.ts'
+import type { KeyDef } from '../model.ts'
 import { type Connection, type ConnectionError, createConnection, type RawResponse } from './connection.ts'
 import { decodeBody } from './extension-body.ts'
 import {

@@ -6,7 +6,7 @@
 import type * as SecretsManagerSdk from '@aws-sdk/client-secrets-manager'
 import type * as SsmSdk from '@aws-sdk/client-ssm'
 import { ParamsSecretsError } from '../errors.ts'
-import type { KeyDef } from '../keys.ts'
+import type { KeyDef } from '../model.ts'
 import type { ParamsSecretsOptions } from '../types.ts'
 import { awsErrorCode, typeCode } from './sdk-errors.ts'
 import type { FetchContext } from './types.ts'
@@ -30,6 +30,7 @@ export interface SdkTransportOptions
     | 'awsClientCapture'
     | 'ssmAwsClient'
     | 'ssmAwsClientOptions'
+    | 'awsRequestLimit'
   > {
   /** Loads the SDK packages; default: `import()` of each. For tests of the `SdkMissing` path. */
   importModule?: ImportModule

@@ -3,7 +3,7 @@
  * code and, for access and KMS errors, the permission to grant. Never a value.
  */
 import { ParamsSecretsError } from '../errors.ts'
-import type { KeyDef } from '../keys.ts'
+import type { KeyDef } from '../model.ts'
 
 const GENERIC_NAMES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError'])
 
@@ -20,7 +20,12 @@ export const awsErrorCode = (error: any): string => {
 }
 
 /** The service operations this transport calls. */
-export type SdkOperation = 'GetSecretValue' | 'DescribeSecret' | 'GetParameter' | 'GetParameters'
+export type SdkOperation =
+  | 'GetSecretValue'
+  | 'DescribeSecret'
+  | 'GetParameter'
+  | 'GetParameters'
+  | 'GetParametersByPath'
 
 /** The name GetParameter(s) takes: the id, with its version or label selector. */
 export const parameterName = (def: KeyDef): string =>
@@ -28,6 +33,7 @@ export const parameterName = (def: KeyDef): string =>
 
 const nameOf = (def: KeyDef): string => {
   if (def.kind === 'parameter') return `parameter '${parameterName(def)}'`
+  if (def.kind === 'path') return `path '${def.id}'`
   const version = def.versionId ?? def.versionStage
   return `secret '${def.id}'${version === undefined ? '' : ` (${version})`}`
 }
@@ -35,7 +41,11 @@ const nameOf = (def: KeyDef): string => {
 const permissions = (def: KeyDef, operation: SdkOperation): string => {
   if (operation === 'DescribeSecret') return 'secretsmanager:DescribeSecret (fetchRotationDate)'
   const action =
-    def.kind === 'secret' ? 'secretsmanager:GetSecretValue' : 'ssm:GetParameter and ssm:GetParameters'
+    def.kind === 'secret'
+      ? 'secretsmanager:GetSecretValue'
+      : def.kind === 'path'
+        ? 'ssm:GetParametersByPath'
+        : 'ssm:GetParameter and ssm:GetParameters'
   const decrypts = def.kind === 'secret' || def.withDecryption
   return decrypts
     ? `${action} (and kms:Decrypt on its KMS key if a customer-managed key encrypts it)`
@@ -103,7 +113,11 @@ const plainCopy = (error: unknown): Error => {
 export const sdkError = (
   error: unknown,
   def: KeyDef,
-  operation: SdkOperation = def.kind === 'secret' ? 'GetSecretValue' : 'GetParameter',
+  operation: SdkOperation = def.kind === 'secret'
+    ? 'GetSecretValue'
+    : def.kind === 'path'
+      ? 'GetParametersByPath'
+      : 'GetParameter',
 ): ParamsSecretsError => {
   if (error instanceof ParamsSecretsError) {
     if (error.key === def.key) return error

@@ -3,8 +3,9 @@
  * call, 10 names at most), DescribeSecret, and the mapping of SDK errors to ParamsSecretsError.
  */
 import { closedError, ParamsSecretsError } from '../errors.ts'
-import type { KeyDef } from '../keys.ts'
+import type { KeyDef } from '../model.ts'
 import { referenceBinary } from './reference-binary.ts'
+import { budgetFor, sendWithin } from './sdk-call.ts'
 import {
   createSdkClients,
   type SdkClient,
@@ -22,6 +23,7 @@ import {
   sdkError,
   subject,
 } from './sdk-errors.ts'
+import { fetchPath } from './sdk-paths.ts'
 import type { FetchContext, RotationSchedule, Transport, Upstream } from './types.ts'
 
 export type { ImportModule, SdkTransportOptions } from './sdk-clients.ts'
@@ -37,49 +39,6 @@ export interface SdkTransport extends Transport {
 
 const MAX_NAMES_PER_CALL = 10
 const DEFAULT_TIMEOUT_MS = 3000
-
-/** One call's abort signal: the key's budget (its deadline, at most `timeoutMs`), its flight, the transport's close. */
-interface CallBudget {
-  signal: AbortSignal
-  budgetMs: number
-}
-
-const budgetFor = (
-  contexts: readonly FetchContext[],
-  timeoutMs: number,
-  closing: AbortSignal,
-  ownSignal?: AbortSignal,
-): CallBudget => {
-  const now = performance.now()
-  // A batch serves several keys: it may run until the latest of their budgets.
-  const budgetMs = Math.max(
-    0,
-    ...contexts.map((ctx) =>
-      ctx.deadline === undefined ? timeoutMs : Math.min(timeoutMs, ctx.deadline - now),
-    ),
-  )
-  const signals = [AbortSignal.timeout(Math.max(1, Math.ceil(budgetMs))), closing]
-  if (ownSignal !== undefined) signals.push(ownSignal)
-  return { signal: AbortSignal.any(signals), budgetMs }
-}
-
-/** Sends within a budget; an abort becomes the budget's `Timeout` or the close's `Closed`. */
-const sendWithin = async (
-  client: SdkClient,
-  command: unknown,
-  budget: CallBudget,
-  def: KeyDef,
-  operation: SdkOperation,
-) => {
-  if (budget.budgetMs <= 0) throw abortedError(def, operation, undefined, 0)
-  try {
-    return await send(client, command, budget.signal)
-  } catch (error) {
-    if (budget.signal.aborted) throw abortedError(def, operation, budget.signal.reason, budget.budgetMs)
-    throw sdkError(error, def, operation)
-  }
-}
-
 // Both SDK paths give a Buffer, as the extension path does from base64.
 const toBuffer = (bytes: Uint8Array | string): Buffer =>
   typeof bytes === 'string'
@@ -106,7 +65,15 @@ const afterTick = (fn: () => void): void => {
   void Promise.resolve().then(() => nextTick(fn))
 }
 
-const parameterFetcher = (clients: SdkClients, timeoutMs: number, closing: AbortSignal) => {
+// `awsRequestLimit` (@middy/ssm's option) caps a batch and, as in @middy/ssm, sends even one name
+// through GetParameters.
+const parameterFetcher = (
+  clients: SdkClients,
+  awsRequestLimit: number | undefined,
+  timeoutMs: number,
+  closing: AbortSignal,
+) => {
+  const perCall = awsRequestLimit ?? MAX_NAMES_PER_CALL
   let queue: Waiting[] = []
 
   const settle = (waiting: Waiting[], parameter: any, attempts: number, operation: SdkOperation): void => {
@@ -144,7 +111,8 @@ const parameterFetcher = (clients: SdkClients, timeoutMs: number, closing: Abort
 
   const call = async (batch: Array<[string, Waiting[]]>, withDecryption: boolean): Promise<void> => {
     const waiting = batch.flatMap(([, w]) => w)
-    const operation: SdkOperation = batch.length === 1 ? 'GetParameter' : 'GetParameters'
+    const operation: SdkOperation =
+      batch.length === 1 && awsRequestLimit === undefined ? 'GetParameter' : 'GetParameters'
     try {
       const lead = waiting.find((w) => w.ctx.request) ?? waiting[0]!
       const { sdk, client } = await clients.ssm(lead.def, lead.ctx)
@@ -189,8 +157,8 @@ const parameterFetcher = (clients: SdkClients, timeoutMs: number, closing: Abort
         byName.set(name, [...(byName.get(name) ?? []), w])
       }
       const names = [...byName]
-      for (let i = 0; i < names.length; i += MAX_NAMES_PER_CALL) {
-        void call(names.slice(i, i + MAX_NAMES_PER_CALL), withDecryption)
+      for (let i = 0; i < names.length; i += perCall) {
+        void call(names.slice(i, i + perCall), withDecryption)
       }
     }
   }
@@ -236,7 +204,7 @@ export const createSdkTransport = (options: SdkTransportOptions): SdkTransport =
   const clients = createSdkClients(options)
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const closing = new AbortController()
-  const fetchParameter = parameterFetcher(clients, timeoutMs, closing.signal)
+  const fetchParameter = parameterFetcher(clients, options.awsRequestLimit, timeoutMs, closing.signal)
   const inFlight = new Set<Promise<unknown>>()
 
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -282,7 +250,14 @@ export const createSdkTransport = (options: SdkTransportOptions): SdkTransport =
   }
 
   return {
-    fetch: (def, ctx) => track(def.kind === 'secret' ? fetchSecret(def, ctx) : fetchParameter(def, ctx)),
+    fetch: (def, ctx) =>
+      track(
+        def.kind === 'secret'
+          ? fetchSecret(def, ctx)
+          : def.kind === 'path'
+            ? fetchPath(clients, def, ctx, budgetFor([ctx], timeoutMs, closing.signal, ctx.signal))
+            : fetchParameter(def, ctx),
+      ),
     rotationSchedule: (def, ctx) => track(rotationSchedule(def, ctx)),
     // Aborts the calls in flight, then waits for them, so no client is built after the ones it destroys.
     close: async () => {

@@ -7,7 +7,7 @@
  * the SDK was asked.
  */
 import { closedError, ParamsSecretsError } from '../errors.ts'
-import type { KeyDef } from '../keys.ts'
+import type { KeyDef } from '../model.ts'
 import type { ResolvedOptions } from '../options.ts'
 import { createExtensionTransport } from './extension.ts'
 import { isRefused } from './extension-errors.ts'
@@ -143,9 +143,10 @@ export const createSelector = (
 
   const fetch = async (def: KeyDef, ctx: SelectContext): Promise<Served> => {
     if (closed) throw closedError(def.key)
-    if (mode === 'sdk') return viaSdk(def, ctx)
+    // The layer has no route for paths: GetParametersByPath through the SDK.
+    if (mode === 'sdk' || def.kind === 'path') return viaSdk(def, ctx)
     // Another region, other credentials or a role: the layer would read with the function's own.
-    const sdkOnly = options.sdkOnly[def.kind]
+    const sdkOnly = options.sdkOnly[def.kind === 'secret' ? 'secret' : 'parameter']
     if (sdkOnly !== undefined) return viaSdk(def, ctx, sdkOnly)
     if (extension.token() === undefined) {
       if (mode === 'auto') {

@@ -2,16 +2,25 @@
  * What every transport (the extension over HTTP, or the AWS SDK) takes and gives back. A transport
  * knows nothing of caching or decoding: it turns one key definition into the raw upstream value.
  */
-import type { KeyDef } from '../keys.ts'
+import type { KeyDef } from '../model.ts'
 
-/** The raw value of one key, before decoding: exactly one of `text` and `binary` is set. */
+/** One parameter of a path (GetParametersByPath): its full name, text and `Type`. */
+export interface PathEntry {
+  name: string
+  text: string
+  type?: string | undefined
+}
+
+/** The raw value of one key, before decoding: exactly one of `text`, `binary` and `entries` is set. */
 export interface Upstream {
   /** `SecretString`, or the parameter's `Value` */
   text?: string
   /** `SecretBinary` as bytes */
   binary?: Uint8Array
   /** the parameter's `Type` (`String`, `StringList`, `SecureString`) */
-  parameterType?: string
+  parameterType?: string | undefined
+  /** a path's parameters, every page */
+  entries?: PathEntry[]
   /** upstream requests spent on it (retries included) */
   attempts: number
 }

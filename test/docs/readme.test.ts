@@ -337,6 +337,7 @@ describe('README.md', () => {
         'secretsmanager:DescribeSecret',
         'ssm:GetParameter',
         'ssm:GetParameters',
+        'ssm:GetParametersByPath',
         'kms:Decrypt',
       ])
       const arn = /^arn:aws:(secretsmanager|ssm|kms):([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):(.+)$/
@@ -407,15 +408,21 @@ describe('README.md', () => {
       }
     })
 
-    it('show the migration as the swap of one import', () => {
+    it('show each migration as the swap of one import', () => {
       const diff = byLang('diff')
-      expect(diff).toHaveLength(1)
-      const lines = commandLines(diff[0]!)
-      const removed = lines.filter((l) => l.startsWith('-')).map((l) => l.slice(1))
-      const added = lines.filter((l) => l.startsWith('+')).map((l) => l.slice(1))
-      expect(removed).toHaveLength(1)
-      expect(added).toEqual([removed[0]!.replace("'@middy/secrets-manager'", "'middy-params-secrets'")])
-      expect(added[0]).not.toBe(removed[0])
+      const swaps: Array<[string, string]> = [
+        ["'@middy/secrets-manager'", "'middy-params-secrets'"],
+        ["'@middy/ssm'", "'middy-params-secrets/ssm'"],
+      ]
+      expect(diff).toHaveLength(swaps.length)
+      diff.forEach((block, i) => {
+        const lines = commandLines(block)
+        const removed = lines.filter((l) => l.startsWith('-')).map((l) => l.slice(1))
+        const added = lines.filter((l) => l.startsWith('+')).map((l) => l.slice(1))
+        expect(removed).toHaveLength(1)
+        expect(added).toEqual([removed[0]!.replace(...swaps[i]!)])
+        expect(added[0]).not.toBe(removed[0])
+      })
     })
   })
 

@@ -58,6 +58,7 @@ export const scripted = () => {
     stuckAfterMs: 12_000,
     closed: () => closed,
     random: () => 0.5,
+    layerTtlMs: { secret: 300_000, parameter: 300_000 },
   }
   const invocation = (deadline?: number): Invocation => ({
     request: { internal: {}, context: {} },
@@ -89,5 +90,7 @@ export const keyDef = (over: Partial<KeyDef> = {}): KeyDef => ({
   staleWhileRevalidate: 0,
   staleIfError: 0,
   fetchRotationDate: false,
+  recursive: false,
+  optional: false,
   ...over,
 })

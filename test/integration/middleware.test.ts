@@ -75,7 +75,7 @@ describe('middleware', () => {
       db: { username: 'app', password: 'pw-1' },
       api_key: 'plain-api-key',
       flags: { beta: true },
-      list: 'a,b,c',
+      list: ['a', 'b', 'c'],
       secure: 'decrypted-value',
       bin: Buffer.from([0, 1, 2, 255]),
     })

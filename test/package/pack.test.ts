@@ -1,7 +1,8 @@
 /**
  * The published artifact: `npm pack` -> install into a fresh project -> import both entry points
- * under ESM and CommonJS; publint and attw (types for every resolution mode) find nothing wrong.
- * Needs `npm run build` first (part of `npm test`).
+ * under ESM and CommonJS; publint and attw (types for every resolution mode, node10 included) find
+ * nothing wrong; a strict consumer project type-checks its typed context with `skipLibCheck: false`
+ * without installing `@types/aws-lambda` itself. Needs `npm run build` first (part of `npm test`).
  */
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -32,7 +33,7 @@ describe('package', () => {
   beforeAll(async () => {
     if (!existsSync(join(root, 'dist/index.js')))
       throw new Error('dist/ is missing: run `npm run build` first')
-    ;({ dir, tarball } = await packInto('mps-pack-', ['@middy/core@7', '@middy/util@7']))
+    ;({ dir, tarball } = await packInto('mps-pack-', ['@middy/core@7', '@middy/util@7', '@types/node@24']))
   }, 180_000)
 
   afterAll(async () => {
@@ -73,10 +74,71 @@ describe('package', () => {
         maxBuffer: 64 * 1024 * 1024,
       },
     ).catch((error) => error)
-    const problems = JSON.parse(stdout).analysis.problems.filter(
-      (p: { resolutionKind?: string }) => p.resolutionKind !== 'node10',
-    )
-    expect(problems).toEqual([])
+    expect(JSON.parse(stdout).analysis.problems).toEqual([])
+  }, 60_000)
+
+  it('ships the license, the repository links and declarations that cite no missing file', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const installed = join(dir, 'node_modules/middy-params-secrets')
+    const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'))
+    expect(manifest).toMatchObject({
+      license: 'MIT',
+      repository: { url: expect.stringContaining('github.com/middy-params-secrets/middy-params-secrets') },
+      homepage: expect.any(String),
+      bugs: { url: expect.any(String) },
+    })
+    expect(await readFile(join(installed, 'LICENSE'), 'utf8')).toContain('middy-params-secrets contributors')
+    for (const file of ['index.d.ts', 'testing.d.ts']) {
+      // A bare file name in a shipped declaration is a dead link: cite docs by URL.
+      const text = await readFile(join(installed, 'dist', file), 'utf8')
+      expect(text.match(/(?<![/\w])[A-Z][A-Z-]+\.md\b/g) ?? []).toEqual([])
+    }
+  })
+
+  it('type-checks a strict consumer with skipLibCheck false: context is typed, a typo fails', async () => {
+    // The consumer installs only the package and its peers: @types/aws-lambda comes as a dependency.
+    const code = `
+      import middy from '@middy/core'
+      import paramsSecrets, { secret } from 'middy-params-secrets'
+      import { startAwsEmulator, startExtensionEmulator } from 'middy-params-secrets/testing'
+
+      export const handler = middy()
+        .use(paramsSecrets({ fetchData: { db: secret<{ user: string }>('prod/db') }, setToContext: true }))
+        .handler(async (_event: unknown, context) => {
+          // @ts-expect-error a typo in the secret's shape must not compile
+          context.db.usr
+          // @ts-expect-error nor one in the Lambda context
+          context.functionNam
+          return context.db.user.length + context.getRemainingTimeInMillis()
+        })
+
+      export async function emulators(): Promise<string> {
+        await using extension = await startExtensionEmulator({ token: 't', evictOnWrite: true })
+        await using aws = await startAwsEmulator({ store: extension.store })
+        extension.assertNoPendingFaults()
+        return extension.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT + aws.env.AWS_ENDPOINT_URL_SSM
+      }`
+    const compilerOptions = {
+      strict: true,
+      skipLibCheck: false,
+      target: 'es2023',
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      noEmit: true,
+      types: ['node'],
+    }
+    // .mts: an ESM module, as middy 7 (ESM only) needs.
+    await writeFile(join(dir, 'typed.mts'), code)
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['typed.mts'] }))
+    expect(existsSync(join(dir, 'node_modules/@types/aws-lambda'))).toBe(true)
+    const tsc = join(root, 'node_modules/typescript/bin/tsc')
+    const result = await run(node, [tsc, '-p', 'tsconfig.json'], { cwd: dir }).catch((error) => error)
+    // @middy/core 7's own declarations import its optional peer @aws/durable-execution-sdk-js:
+    // middy's error, not ours, and the only one allowed.
+    const errors = `${result.stdout}${result.stderr ?? ''}`
+      .split('\n')
+      .filter((line) => line && !/^node_modules\/@middy\/core\/.*'@aws\/durable-execution-sdk-js'/.test(line))
+    expect(errors).toEqual([])
   }, 60_000)
 })
 

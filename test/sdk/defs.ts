@@ -5,11 +5,13 @@ const base = (key: string): Omit<KeyDef, 'kind' | 'id'> => ({
   key,
   contextKey: key.replace(/[^a-zA-Z0-9]+/g, '_'),
   withDecryption: true,
+  recursive: true,
   json: 'auto',
   maxAge: -1,
   staleWhileRevalidate: 0,
   staleIfError: 0,
   fetchRotationDate: false,
+  optional: false,
 })
 
 export const secretDef = (id: string, over: Partial<KeyDef> = {}): KeyDef => ({
@@ -23,6 +25,13 @@ export const parameterDef = (name: string, over: Partial<KeyDef> = {}): KeyDef =
   ...base(over.key ?? name),
   kind: 'parameter',
   id: name,
+  ...over,
+})
+
+export const pathDef = (path: string, over: Partial<KeyDef> = {}): KeyDef => ({
+  ...base(over.key ?? path),
+  kind: 'path',
+  id: path,
   ...over,
 })
 

@@ -24,6 +24,8 @@ export const secretDef = (id = 's'): KeyDef => ({
   staleWhileRevalidate: 0,
   staleIfError: 0,
   fetchRotationDate: false,
+  recursive: false,
+  optional: false,
 })
 
 export const parameterDef = (name: string, label?: string): KeyDef => ({

@@ -116,6 +116,32 @@ describe('resolve', () => {
     expect(entry.forceNext).toBe(false)
   })
 
+  it("after a forced refresh the service answered, fetches bypass the layer's cache for its TTL", async () => {
+    const w = scripted()
+    const def = keyDef({ maxAge: 1000 })
+    const entry = w.entry()
+    invalidateEntry(entry)
+    const forced = resolveKey(w.resolver, def, entry, w.invocation(), w.clock())
+    await flush()
+    w.fetches[0]!.answer('v2', { source: 'sdk' })
+    await forced
+    expect(entry.forceNext).toBe(false)
+    // Expired inside the layer's TTL: the layer may still hold v1, so this fetch is forced too.
+    w.clock.advance(1000)
+    const inside = resolveKey(w.resolver, def, entry, w.invocation(), w.clock())
+    await flush()
+    expect(w.fetches[1]!.ctx.force).toBe(true)
+    w.fetches[1]!.answer('v2', { source: 'sdk' })
+    await inside
+    // Past the TTL of the first forced answer... the second one extended it; past that, the layer again.
+    w.clock.advance(300_000)
+    const after = resolveKey(w.resolver, def, entry, w.invocation(), w.clock())
+    await flush()
+    expect(w.fetches[2]!.ctx.force).toBe(false)
+    w.fetches[2]!.answer('v2')
+    expect(await after).toBe('v2')
+  })
+
   it('a layer answer that stood in for an unusable SDK leaves the key forced', async () => {
     const w = scripted()
     const def = keyDef()
