@@ -24,6 +24,7 @@ import {
   subject,
 } from './sdk-errors.ts'
 import { fetchPath } from './sdk-paths.ts'
+import { secretBatchFetcher } from './sdk-secret-batch.ts'
 import type { FetchContext, RotationSchedule, Transport, Upstream } from './types.ts'
 
 export type { ImportModule, SdkTransportOptions } from './sdk-clients.ts'
@@ -186,7 +187,7 @@ const parameterFetcher = (
 }
 
 /**
- * The SDK transport. Secrets come from GetSecretValue (`SecretString` as `text`, `SecretBinary` as
+ * The SDK transport. Secrets come from GetSecretValue, or BatchGetSecretValue when several are due together (`SecretString` as `text`, `SecretBinary` as
  * a Buffer in `binary`); parameters from GetParameter, or GetParameters when several are due in the
  * same tick (grouped by `withDecryption`, 10 names a call, duplicates sent once; a whole-call
  * failure fails each of its keys). `attempts` counts the HTTP requests the SDK made for a key,
@@ -218,7 +219,7 @@ export const createSdkTransport = (options: SdkTransportOptions): SdkTransport =
   const secretsManager = (def: KeyDef, ctx: FetchContext) =>
     clients.secretsManager(def, ctx).catch((error) => Promise.reject(sdkError(error, def)))
 
-  const fetchSecret = async (def: KeyDef, ctx: FetchContext): Promise<Upstream> => {
+  const getSecretValue = async (def: KeyDef, ctx: FetchContext): Promise<Upstream> => {
     const { sdk, client } = await secretsManager(def, ctx)
     const command = new sdk.GetSecretValueCommand({
       SecretId: def.id,
@@ -231,6 +232,14 @@ export const createSdkTransport = (options: SdkTransportOptions): SdkTransport =
     if (output?.SecretBinary != null) return { binary: toBuffer(output.SecretBinary), attempts }
     throw invalidResponse(def, 'GetSecretValue', 'neither SecretString nor SecretBinary')
   }
+
+  // Secrets due together share a BatchGetSecretValue (sdk-secret-batch.ts).
+  const fetchSecret = secretBatchFetcher({
+    secretsManager,
+    single: getSecretValue,
+    timeoutMs,
+    closing: closing.signal,
+  })
 
   const rotationSchedule = async (def: KeyDef, ctx: FetchContext): Promise<RotationSchedule> => {
     const { sdk, client } = await secretsManager(def, ctx)
