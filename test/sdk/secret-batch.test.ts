@@ -12,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import type { KeyDef } from '../../src/model.ts'
 import { createSdkTransport, type SdkTransport } from '../../src/transport/sdk.ts'
 import { type AwsJsonServer, startAwsJsonServer } from '../helpers/aws-json-server.ts'
+import { startWorld } from '../helpers/world.ts'
 import { outcome, secretDef } from './defs.ts'
 
 const ctx = { force: false }
@@ -182,5 +183,24 @@ describe('sdk transport: BatchGetSecretValue (mocked answers)', () => {
     expect([...first, ...second].map((u) => u.text)).toEqual(['dummy-a', 'dummy-b', 'dummy-a', 'dummy-b'])
     expect(sm.commandCalls(BatchGetSecretValueCommand)).toHaveLength(1)
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(4)
+  })
+})
+
+describe('BatchGetSecretValue without a layer (the middleware over real sockets)', () => {
+  it("gathers the keys whose connections were refused one by one into one batch ('auto')", async () => {
+    const world = await startWorld({ secrets: { a: 'dummy-a', b: 'dummy-b', c: 'dummy-c' } })
+    try {
+      await world.emu.pause()
+      const { invoke } = world.middleware({
+        fetchData: { a: 'a', b: 'b', c: 'c' },
+        setToContext: true,
+        disablePrefetch: true,
+      })
+      const context = await invoke()
+      expect([context.a, context.b, context.c]).toEqual(['dummy-a', 'dummy-b', 'dummy-c'])
+      expect(world.aws.calls.map((c) => c.target)).toEqual(['secretsmanager.BatchGetSecretValue'])
+    } finally {
+      await world.close()
+    }
   })
 })
