@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { runBundled } from './figures/bundled.ts'
 import { runColdStart } from './figures/cold-start.ts'
 import { runConcurrency } from './figures/concurrency.ts'
+import { runFleet } from './figures/fleet.ts'
 import { runMemory } from './figures/memory.ts'
 import { runMissExtension } from './figures/miss-extension.ts'
 import { runMissSdk } from './figures/miss-sdk.ts'
@@ -31,6 +32,7 @@ const FIGURES: Array<[string, (ctx: FigureContext) => Promise<FigureReport>]> = 
   ['memory', runMemory],
   ['concurrency', runConcurrency],
   ['bundled cold start', runBundled],
+  ['fleet under quota', runFleet],
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))
