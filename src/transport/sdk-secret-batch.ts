@@ -5,7 +5,8 @@
  * would. A key with a version or a stage stays on GetSecretValue (the batch reads AWSCURRENT only),
  * and so does a secret due alone. A role without secretsmanager:BatchGetSecretValue
  * (AccessDeniedException on the call) is asked one GetSecretValue per secret, for the life of the
- * instance.
+ * instance. A throttled batch is asked again as one GetSecretValue per secret, whose quota is 100
+ * times larger.
  */
 import type * as SecretsManagerSdk from '@aws-sdk/client-secrets-manager'
 import type { KeyDef } from '../model.ts'
@@ -129,10 +130,14 @@ export const secretBatchFetcher = (deps: SecretBatchDeps) => {
         }
       }
     } catch (error) {
-      if (budget !== undefined && !budget.signal.aborted && awsErrorCode(error) === 'AccessDeniedException') {
+      const code = budget !== undefined && !budget.signal.aborted ? awsErrorCode(error) : undefined
+      if (code === 'AccessDeniedException') {
         batchDenied = true
         return waiting.forEach(alone)
       }
+      // BatchGetSecretValue's quota is 100 TPS, GetSecretValue's 10,000: a fleet cold-starting
+      // together exhausts the first long before the second (docs/at-scale.md).
+      if (code === 'ThrottlingException') return waiting.forEach(alone)
       for (const w of waiting) {
         w.reject(
           budget === undefined

@@ -104,8 +104,18 @@ describe('sdk transport: BatchGetSecretValue (wire)', () => {
     expect(targets()).toEqual(['GetSecretValue', 'GetSecretValue'])
   })
 
-  it('fails every key of a throttled batch with ThrottlingException, and batches again after', async () => {
-    server.throttle(1)
+  it('serves a throttled batch by one GetSecretValue per secret (a quota 100 times larger), and batches again after', async () => {
+    server.fail('secretsmanager.BatchGetSecretValue', { status: 400, type: 'ThrottlingException' }, 1)
+    const got = await fetchAll([secretDef('app/s0'), secretDef('app/s1')])
+    expect(got.map((u) => u.text)).toEqual(['dummy-value-0', 'dummy-value-1'])
+    expect(targets()).toEqual(['BatchGetSecretValue', 'GetSecretValue', 'GetSecretValue'])
+    server.calls.length = 0
+    await fetchAll([secretDef('app/s0'), secretDef('app/s1')])
+    expect(targets()).toEqual(['BatchGetSecretValue'])
+  })
+
+  it('fails each key with ThrottlingException when GetSecretValue is throttled too', async () => {
+    server.throttle(3)
     const results = await Promise.all(
       [secretDef('app/s0'), secretDef('app/s1')].map((def) => outcome(transport.fetch(def, ctx))),
     )
@@ -113,9 +123,6 @@ describe('sdk transport: BatchGetSecretValue (wire)', () => {
       expect.objectContaining({ code: 'ThrottlingException', key: 'app/s0', source: 'sdk' }),
       expect.objectContaining({ code: 'ThrottlingException', key: 'app/s1', source: 'sdk' }),
     ])
-    server.calls.length = 0
-    await fetchAll([secretDef('app/s0'), secretDef('app/s1')])
-    expect(targets()).toEqual(['BatchGetSecretValue'])
   })
 
   it('ends a batch at the keys budget as Timeout for each key', async () => {
