@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the six figures of the benchmark, each against its baselines measured in the
+ * `npm run bench`: the figures of the benchmark, each against its baselines measured in the
  * same run, written to bench/RESULTS.md (with the hand-written bench/findings.md at its end) and
  * bench/results.json.
  *
@@ -11,8 +11,10 @@ import { spawnSync } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { runBundled } from './figures/bundled.ts'
 import { runColdStart } from './figures/cold-start.ts'
 import { runConcurrency } from './figures/concurrency.ts'
+import { runFleet } from './figures/fleet.ts'
 import { runMemory } from './figures/memory.ts'
 import { runMissExtension } from './figures/miss-extension.ts'
 import { runMissSdk } from './figures/miss-sdk.ts'
@@ -29,6 +31,8 @@ const FIGURES: Array<[string, (ctx: FigureContext) => Promise<FigureReport>]> = 
   ['cold start', runColdStart],
   ['memory', runMemory],
   ['concurrency', runConcurrency],
+  ['bundled cold start', runBundled],
+  ['fleet under quota', runFleet],
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

@@ -8,7 +8,11 @@ import type { ExtensionOptions, ParamsSecretsOptions } from './types.ts'
 
 const DEFAULT_PORT = 2773
 const DEFAULT_TIMEOUT_MS = 3000
-const DEFAULT_CONNECTIONS = 3
+// Callers' connections to the extension, not the layer's own: PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS
+// (3) bounds its outbound clients to AWS. The Secrets Manager Agent documents 800 simultaneous
+// inbound connections (max_conn, 1 to 1000); the layer documents none. 10 halves a 50-key miss
+// against 3 and costs nothing measurable at 10 keys (bench/findings.md, figure 2).
+const DEFAULT_CONNECTIONS = 10
 const MAX_TIMEOUT_MS = 900_000
 /** The least per-call budget of an SDK call (it also resolves credentials, signs, and crosses the network). */
 const SDK_MIN_TIMEOUT_MS = 3000

@@ -137,7 +137,7 @@ export interface ExtensionOptions {
   timeoutMs?: number
   /** The server is the Secrets Manager Agent, which understands `refreshNow` (default `false`). */
   refreshNow?: boolean
-  /** Connections to keep to the extension (default 3). */
+  /** Connections to keep to the extension (default 10). */
   connections?: number
 }
 

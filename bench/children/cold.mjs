@@ -67,6 +67,24 @@ if (subject === 'ours') {
   const { default: paramsSecrets } = await import('middy-params-secrets')
   middleware = () =>
     paramsSecrets({ fetchData, setToContext: true, extension: { port: servers.port, token: servers.token } })
+} else if (subject === 'ours-sdk') {
+  // No layer, as on Lambda without it: a token is set, nothing listens on the port (1: refused at
+  // once), so 'auto' falls back to the SDK, against the same endpoint as @middy/secrets-manager.
+  const { default: paramsSecrets } = await import('middy-params-secrets')
+  middleware = () =>
+    paramsSecrets({
+      fetchData,
+      setToContext: true,
+      extension: { port: 1, token: servers.token },
+      awsClientOptions: {},
+    })
+} else if (subject === 'ours-direct') {
+  const { default: paramsSecrets } = await import('middy-params-secrets')
+  middleware = () => paramsSecrets({ fetchData, setToContext: true, transport: 'sdk', awsClientOptions: {} })
+} else if (subject === 'sdk-import') {
+  await import('@aws-sdk/client-secrets-manager')
+  const { default: secretsManager } = await import('@middy/secrets-manager')
+  middleware = () => secretsManager({ fetchData, setToContext: true, awsClientOptions: {} })
 } else if (subject === 'middy') {
   const { default: secretsManager } = await import('@middy/secrets-manager')
   middleware = () => secretsManager({ fetchData, setToContext: true, awsClientOptions: {} })

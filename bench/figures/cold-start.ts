@@ -8,8 +8,9 @@ import { type FigureContext, metricStat, pairStat } from '../lib/figure.ts'
 import { type FigureReport, type Goal, num, ratio, stat } from '../lib/report.ts'
 import { interleave, runChild, scriptPath } from '../lib/spawn.ts'
 
-type ColdSubject = 'core' | 'ours' | 'fetch' | 'middy'
-const SUBJECTS: ColdSubject[] = ['core', 'ours', 'fetch', 'middy']
+type ColdSubject = 'core' | 'ours' | 'fetch' | 'middy' | 'ours-sdk'
+const SUBJECTS: ColdSubject[] = ['core', 'ours', 'fetch', 'middy', 'ours-sdk']
+const SDK_GOAL = 1
 const FIRST_VALUE_GOAL = 1
 const FIRST_VALUE_AIM = 0.9
 const IMPORT_GOAL_MS = 15
@@ -19,6 +20,7 @@ const LABELS: Record<ColdSubject, string> = {
   ours: 'ours (middy-params-secrets)',
   fetch: 'hand-rolled global fetch',
   middy: '@middy/secrets-manager (SDK)',
+  'ours-sdk': 'ours, no layer (SDK fallback)',
 }
 
 /** Where a resolved module comes from: a package name, `node:` for builtins, else the path. */
@@ -55,6 +57,7 @@ export const runColdStart = async (ctx: FigureContext): Promise<FigureReport> =>
   ctx.progress('traced the modules of ours, fetch and @middy/secrets-manager')
 
   const { ours, fetch, middy } = results
+  const sdkToMiddy = pairStat(results['ours-sdk'], middy, (o, m) => o.firstValueMs / m.firstValueMs)
   const toFetch = pairStat(ours, fetch, (o, f) => o.firstValueMs / f.firstValueMs)
   const toMiddy = pairStat(ours, middy, (o, m) => o.firstValueMs / m.firstValueMs)
   const packageImport = metricStat(ours, 'packageImportMs')
@@ -74,6 +77,12 @@ export const runColdStart = async (ctx: FigureContext): Promise<FigureReport> =>
       goal: `≤ ${FIRST_VALUE_GOAL}x (aim ${FIRST_VALUE_AIM}x)`,
       measured: ratio(toFetch),
       met: toFetch.median <= FIRST_VALUE_GOAL,
+    },
+    {
+      what: 'no layer: first value vs @middy/secrets-manager (same endpoint)',
+      goal: `≤ ${SDK_GOAL}x`,
+      measured: ratio(sdkToMiddy),
+      met: sdkToMiddy.median <= SDK_GOAL,
     },
     {
       what: 'no @aws-sdk module on the extension path',
@@ -110,7 +119,11 @@ export const runColdStart = async (ctx: FigureContext): Promise<FigureReport> =>
           s === 'core'
             ? `${stat(metricStat(results[s], 'firstValueMs'), 'ms')} (imports only)`
             : stat(metricStat(results[s], 'firstValueMs'), 'ms'),
-          s === 'fetch' ? ratio(toFetch) : s === 'middy' ? ratio(toMiddy) : '—',
+          s === 'fetch'
+            ? ratio(toFetch)
+            : s === 'middy'
+              ? `${ratio(toMiddy)}; no layer: ${ratio(sdkToMiddy)}`
+              : '—',
         ]),
       },
       {

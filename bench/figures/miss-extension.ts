@@ -50,7 +50,7 @@ export const runMissExtension = async (ctx: FigureContext): Promise<FigureReport
       'emulator (layer profile; its own TTL cache answers, so only the transport is measured). ' +
       'Baselines, in the same kind of middleware (fetch all keys at once, parse the body, set ' +
       '`context`): the global `fetch` with the same token header, and the floor, the full `undici` ' +
-      "package's `Pool.request` (3 connections, as the package's pool) on a warm pool. µs per " +
+      "package's `Pool.request` (10 connections, the package's default) on a warm pool. µs per " +
       `invocation, the fastest of 7 timed batches after a warm-up, in each of ${ours.length} rounds.`,
     tables: [
       {

@@ -12,6 +12,7 @@ import { scale } from '../lib/stats.ts'
 const SUBJECTS: MissSdkSubject[] = ['ours', 'middy', 'powertools']
 const NOT_SLOWER = 1
 /** "clearly faster": our reading of the issue's words, at most half the time */
+const BATCH_GOAL = 0.4
 const CLEARLY_FASTER = 0.5
 
 /** Runs figure 3. */
@@ -38,7 +39,9 @@ export const runMissSdk = async (ctx: FigureContext): Promise<FigureReport> => {
     const n = m.slice('secrets'.length)
     const toMiddy = vs(middy, m)
     const toPowertools = vs(powertools, m)
-    goal(`SDK miss vs @middy/secrets-manager, ${n} secret${n === '1' ? '' : 's'}`, NOT_SLOWER, toMiddy)
+    // 10 secrets are one BatchGetSecretValue (issue 17: ≤ 0.4x); 1 secret is the same GetSecretValue.
+    const target = n === '10' ? BATCH_GOAL : NOT_SLOWER
+    goal(`SDK miss vs @middy/secrets-manager, ${n} secret${n === '1' ? '' : 's'}`, target, toMiddy)
     goal(`SDK miss vs Powertools getSecret, ${n} secret${n === '1' ? '' : 's'}`, NOT_SLOWER, toPowertools)
     return [n, us(ours, m), us(middy, m), us(powertools, m), ratio(toMiddy), ratio(toPowertools)]
   })

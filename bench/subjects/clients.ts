@@ -44,7 +44,7 @@ export const createFetchGet = (servers: ServerParams): ExtensionGet => {
 }
 
 /**
- * The floor: the full `undici` package's `Pool` (3 connections, as the package uses), `request`.
+ * The floor: the full `undici` package's `Pool` (10 connections, as the package's default), `request`.
  *
  * @example
  * ```ts
@@ -52,7 +52,7 @@ export const createFetchGet = (servers: ServerParams): ExtensionGet => {
  * ```
  */
 export const createUndiciGet = (servers: ServerParams): { get: ExtensionGet; close(): Promise<void> } => {
-  const pool = new Pool(`http://127.0.0.1:${servers.port}`, { connections: 3 })
+  const pool = new Pool(`http://127.0.0.1:${servers.port}`, { connections: 10 })
   const headers = { [TOKEN_HEADER]: servers.token }
   return {
     get: async (key) => {

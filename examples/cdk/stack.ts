@@ -1,12 +1,13 @@
 /**
  * A CDK stack for a handler that uses middy-params-secrets: the AWS Parameters and Secrets Lambda
  * Extension layer, a Node.js function bundled by esbuild, and read access to exactly one secret and
- * one parameter path (`grantRead`). Type-checked and synthesized offline by test/docs/cdk.test.ts.
+ * one parameter path (`grantRead`), and BatchGetSecretValue (which names no resource). Type-checked and synthesized offline by test/docs/cdk.test.ts.
  *
  *   npx cdk deploy --app "node examples/cdk/app.ts"
  */
 import { fileURLToPath } from 'node:url'
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib'
+import * as iam from 'aws-cdk-lib/aws-iam'
 import * as lambda from 'aws-cdk-lib/aws-lambda'
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs'
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager'
@@ -62,10 +63,9 @@ export class ParamsSecretsStack extends Stack {
       timeout: Duration.seconds(10),
       paramsAndSecrets,
       bundling: {
+        // No createRequire banner: the bundle holds no CommonJS (undici, loaded at run time where it
+        // is installed, is not bundled; node:http serves instead).
         format: nodejs.OutputFormat.ESM,
-        // undici (a dependency) is CommonJS: an ESM bundle needs `require` for Node's builtins.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         // The Lambda Node.js runtimes ship the AWS SDK v3, which the fallback loads only when needed.
         externalModules: ['@aws-sdk/*'],
       },
@@ -73,5 +73,11 @@ export class ParamsSecretsStack extends Stack {
 
     dbSecret.grantRead(this.fn)
     flags.grantRead(this.fn)
+    // The SDK fallback reads secrets due together in one BatchGetSecretValue. The action has no
+    // resource type, so "*": each secret is still authorized by its GetSecretValue (grantRead).
+    // Without it the middleware makes one GetSecretValue per secret.
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:BatchGetSecretValue'], resources: ['*'] }),
+    )
   }
 }

@@ -22,6 +22,7 @@ export const awsErrorCode = (error: any): string => {
 /** The service operations this transport calls. */
 export type SdkOperation =
   | 'GetSecretValue'
+  | 'BatchGetSecretValue'
   | 'DescribeSecret'
   | 'GetParameter'
   | 'GetParameters'

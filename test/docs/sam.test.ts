@@ -252,6 +252,13 @@ describe('examples/sam/template.yaml', () => {
         Condition: undefined,
       },
       {
+        Sid: 'ReadSecretsDueTogether',
+        Effect: 'Allow',
+        Action: ['secretsmanager:BatchGetSecretValue'],
+        Resource: '*',
+        Condition: undefined,
+      },
+      {
         Sid: 'ReadTheParameterPath',
         Effect: 'Allow',
         Action: ['ssm:GetParameter', 'ssm:GetParameters'],

@@ -24,7 +24,7 @@ describe('options', () => {
       cacheExpiry: -1,
       disablePrefetch: false,
       transport: 'auto',
-      extension: { port: 2773, timeoutMs: 3000, refreshNow: false, connections: 3 },
+      extension: { port: 2773, timeoutMs: 3000, refreshNow: false, connections: 10 },
     })
     expect(o.extension.token()).toBeUndefined()
   })
