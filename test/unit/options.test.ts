@@ -1,6 +1,5 @@
 import { ParamsSecretsError } from '../../src/errors.ts'
 import { paramsSecretsValidateOptions } from '../../src/index.ts'
-import { normalizeKeys, parameter, sanitizeKey, secret, secretsManagerParam } from '../../src/keys.ts'
 import { resolveOptions } from '../../src/options.ts'
 import { expiresAtFor } from '../../src/policy.ts'
 
