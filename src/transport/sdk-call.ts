@@ -5,7 +5,7 @@
 import type { KeyDef } from '../model.ts'
 import { type SdkClient, send } from './sdk-clients.ts'
 import { abortedError, type SdkOperation, sdkError } from './sdk-errors.ts'
-import type { FetchContext } from './types.ts'
+import type { FetchContext, Upstream } from './types.ts'
 
 /** One call's abort signal: the key's budget (its deadline, at most `timeoutMs`), its flight, the transport's close. */
 export interface CallBudget {
@@ -48,3 +48,39 @@ export const sendWithin = async (
     throw sdkError(error, def, operation)
   }
 }
+
+/** One key waiting in a batch of an SDK transport. */
+export interface Waiting {
+  def: KeyDef
+  ctx: FetchContext
+  resolve(value: Upstream): void
+  reject(error: unknown): void
+}
+
+/**
+ * Puts one key in a batch (`enqueue` schedules the batch's flush when it is the first). A key
+ * whose own flight is dropped stops waiting at once; the batch goes on for the others.
+ */
+export const waitInBatch = (
+  enqueue: (waiting: Waiting) => void,
+  def: KeyDef,
+  ctx: FetchContext,
+  operation: SdkOperation,
+): Promise<Upstream> =>
+  new Promise((resolve, reject) => {
+    const onAbort = () => reject(abortedError(def, operation, ctx.signal?.reason, 0))
+    ctx.signal?.addEventListener('abort', onAbort, { once: true })
+    const done = () => ctx.signal?.removeEventListener('abort', onAbort)
+    enqueue({
+      def,
+      ctx,
+      resolve: (value) => {
+        done()
+        resolve(value)
+      },
+      reject: (error) => {
+        done()
+        reject(error)
+      },
+    })
+  })

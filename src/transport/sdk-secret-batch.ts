@@ -10,7 +10,7 @@
  */
 import type * as SecretsManagerSdk from '@aws-sdk/client-secrets-manager'
 import type { KeyDef } from '../model.ts'
-import { budgetFor } from './sdk-call.ts'
+import { budgetFor, type Waiting, waitInBatch } from './sdk-call.ts'
 import { type SdkService, send } from './sdk-clients.ts'
 import { abortedError, awsErrorCode, invalidResponse, sdkError } from './sdk-errors.ts'
 import type { FetchContext, Upstream } from './types.ts'
@@ -25,13 +25,6 @@ export interface SecretBatchDeps {
   single(def: KeyDef, ctx: FetchContext): Promise<Upstream>
   timeoutMs: number
   closing: AbortSignal
-}
-
-interface Waiting {
-  def: KeyDef
-  ctx: FetchContext
-  resolve(value: Upstream): void
-  reject(error: unknown): void
 }
 
 const toBuffer = (bytes: Uint8Array | string): Buffer =>
@@ -163,28 +156,14 @@ export const secretBatchFetcher = (deps: SecretBatchDeps) => {
     for (let i = 0; i < ids.length; i += MAX_IDS_PER_CALL) void call(ids.slice(i, i + MAX_IDS_PER_CALL))
   }
 
+  const enqueue = (waiting: Waiting): void => {
+    if (queue.length === 0) afterTurn(flush)
+    queue.push(waiting)
+  }
   return (def: KeyDef, ctx: FetchContext): Promise<Upstream> => {
     if (def.versionId !== undefined || def.versionStage !== undefined || batchDenied) {
       return deps.single(def, ctx)
     }
-    return new Promise((resolve, reject) => {
-      if (queue.length === 0) afterTurn(flush)
-      // A key whose own flight is dropped stops waiting at once; the batch goes on for the others.
-      const onAbort = () => reject(abortedError(def, OPERATION, ctx.signal?.reason, 0))
-      ctx.signal?.addEventListener('abort', onAbort, { once: true })
-      const done = () => ctx.signal?.removeEventListener('abort', onAbort)
-      queue.push({
-        def,
-        ctx,
-        resolve: (value) => {
-          done()
-          resolve(value)
-        },
-        reject: (error) => {
-          done()
-          reject(error)
-        },
-      })
-    })
+    return waitInBatch(enqueue, def, ctx, OPERATION)
   }
 }

@@ -5,10 +5,9 @@
 import { closedError, ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../model.ts'
 import { referenceBinary } from './reference-binary.ts'
-import { budgetFor, sendWithin } from './sdk-call.ts'
+import { budgetFor, sendWithin, type Waiting, waitInBatch } from './sdk-call.ts'
 import { createSdkClients, type SdkClients, type SdkTransportOptions } from './sdk-clients.ts'
 import {
-  abortedError,
   hint,
   invalidResponse,
   isPerNameFailure,
@@ -44,13 +43,6 @@ const toBuffer = (bytes: Uint8Array | string): Buffer =>
 const toEpochMs = (date: unknown): number | undefined => {
   const ms = date instanceof Date ? date.getTime() : typeof date === 'number' ? date * 1000 : Number.NaN
   return Number.isNaN(ms) ? undefined : ms
-}
-
-interface Waiting {
-  def: KeyDef
-  ctx: FetchContext
-  resolve(value: Upstream): void
-  reject(error: unknown): void
 }
 
 // Captured at load, so fake timers in a test can't stall a batch. A batch waits for the end of
@@ -159,26 +151,11 @@ const parameterFetcher = (
     }
   }
 
-  return (def: KeyDef, ctx: FetchContext): Promise<Upstream> =>
-    new Promise((resolve, reject) => {
-      if (queue.length === 0) afterTick(flush)
-      // A key whose own flight is dropped stops waiting at once; the batch goes on for the others.
-      const onAbort = () => reject(abortedError(def, 'GetParameter', ctx.signal?.reason, 0))
-      ctx.signal?.addEventListener('abort', onAbort, { once: true })
-      const done = () => ctx.signal?.removeEventListener('abort', onAbort)
-      queue.push({
-        def,
-        ctx,
-        resolve: (value) => {
-          done()
-          resolve(value)
-        },
-        reject: (error) => {
-          done()
-          reject(error)
-        },
-      })
-    })
+  const enqueue = (waiting: Waiting): void => {
+    if (queue.length === 0) afterTick(flush)
+    queue.push(waiting)
+  }
+  return (def: KeyDef, ctx: FetchContext): Promise<Upstream> => waitInBatch(enqueue, def, ctx, 'GetParameter')
 }
 
 /**

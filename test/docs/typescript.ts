@@ -3,7 +3,7 @@
  * memory (README blocks) as if it were a file of the repository, and read facts from the sources
  * (option names, error codes) so the documentation cannot drift from them.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import ts from 'typescript'
 import { root } from './markdown.ts'
@@ -126,4 +126,16 @@ export const unionLiterals = (program: ts.Program, file: string, name: string): 
 export const requireBuild = (): void => {
   if (!existsSync(join(root, 'dist/index.d.ts')) || !existsSync(join(root, 'dist/testing.d.ts')))
     throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)')
+}
+
+/** The ```ts blocks of every `@example` in a source file (relative to the root), the leading ` * ` removed. */
+export const tsdocExamples = (file: string): string[] => {
+  const text = readFileSync(join(root, file), 'utf8')
+  return [...text.matchAll(/@example\n((?:\s*\*.*\n)+?)\s*\*\s*```\n/g)].map((m) =>
+    m[1]!
+      .split('\n')
+      .map((line) => line.replace(/^\s*\* ?/, ''))
+      .filter((line) => !line.startsWith('```'))
+      .join('\n'),
+  )
 }

@@ -2,10 +2,9 @@
  * The testing entry's self-contained TSDoc examples (those that import the package) compile under
  * the project's `strict` settings, as a user would paste them.
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { root } from '../docs/markdown.ts'
-import { createProgram, diagnostics } from '../docs/typescript.ts'
+import { createProgram, diagnostics, tsdocExamples } from '../docs/typescript.ts'
 
 const FILES = [
   'index.ts',
@@ -19,17 +18,7 @@ const FILES = [
   'request-log-types.ts',
 ]
 
-/** The ```ts blocks of every `@example` in a file, with the leading ` * ` removed. */
-const examples = (file: string): string[] => {
-  const text = readFileSync(join(root, 'src/testing', file), 'utf8')
-  return [...text.matchAll(/@example\n((?:\s*\*.*\n)+?)\s*\*\s*```\n/g)].map((m) =>
-    m[1]!
-      .split('\n')
-      .map((line) => line.replace(/^\s*\* ?/, ''))
-      .filter((line) => !line.startsWith('```'))
-      .join('\n'),
-  )
-}
+const examples = (file: string): string[] => tsdocExamples(`src/testing/${file}`)
 
 describe('testing entry TSDoc examples', () => {
   it('compile under strict, importing the package as users do', () => {

@@ -2,25 +2,14 @@
  * The public entries' self-contained TSDoc examples (those that import the package, as a user
  * would paste them) compile under the project's `strict` settings.
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { root } from '../docs/markdown.ts'
-import { createProgram, diagnostics } from '../docs/typescript.ts'
+import { createProgram, diagnostics, tsdocExamples } from '../docs/typescript.ts'
 
 const FILES = ['errors.ts', 'keys.ts', 'middleware.ts', 'ssm.ts', 'validate-options.ts']
 
-/** The ```ts blocks of every `@example` in a file, with the leading ` * ` removed. */
-const examples = (file: string): string[] => {
-  const text = readFileSync(join(root, 'src', file), 'utf8')
-  return [...text.matchAll(/@example\n((?:\s*\*.*\n)+?)\s*\*\s*```\n/g)].map((m) =>
-    m[1]!
-      .split('\n')
-      .map((line) => line.replace(/^\s*\* ?/, ''))
-      .filter((line) => !line.startsWith('```'))
-      .join('\n'),
-  )
-}
+const examples = (file: string): string[] => tsdocExamples(`src/${file}`)
 
 describe('public TSDoc examples', () => {
   it('compile under strict, importing the package as users do', () => {
