@@ -154,10 +154,12 @@ describe("the README's project, in a scratch consumer of the tarball", () => {
   it('runs the CommonJS handler, and requires the package as docs/commonjs.md says', async () => {
     const harness = `
       import { startExtensionEmulator } from 'middy-params-secrets/testing'
-      await using emulator = await startExtensionEmulator({ token: 't', ...${store.trim()} })
+      // No \`await using\`: this runs on Node.js 22 too.
+      const emulator = await startExtensionEmulator({ token: 't', ...${store.trim()} })
       Object.assign(process.env, emulator.env)
       const { handler } = (await import('./handler.cjs')).default
-      console.log(JSON.stringify(await handler({}, { getRemainingTimeInMillis: () => 3000 })))`
+      console.log(JSON.stringify(await handler({}, { getRemainingTimeInMillis: () => 3000 })))
+      await emulator.close()`
     await writeFile(join(dir, dirs[''], 'cjs-harness.mjs'), harness)
     const result = await ok(run(process.execPath, ['cjs-harness.mjs'], { cwd: join(dir, dirs['']) }))
     expect(result).not.toHaveProperty('failed')
