@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
-import { root } from '../docs/markdown.ts'
-import { createProgram, diagnostics, tsdocExamples } from '../docs/typescript.ts'
+import { root } from './markdown.ts'
+import { createProgram, diagnostics, tsdocExamples } from './typescript.ts'
 
 const FILES = ['errors.ts', 'keys.ts', 'middleware.ts', 'ssm.ts', 'validate-options.ts']
 
@@ -18,7 +18,7 @@ describe('public TSDoc examples', () => {
       examples(file)
         .filter((code) => /from 'middy-params-secrets(\/ssm)?'/.test(code))
         .forEach((code, n) => {
-          const path = join(root, 'test/unit', `__tsdoc_${file.replace('.ts', '')}_${n}.ts`)
+          const path = join(root, 'test/docs', `__tsdoc_${file.replace('.ts', '')}_${n}.ts`)
           virtual[path] = `${code
             .replaceAll("'middy-params-secrets/ssm'", "'../../src/ssm.ts'")
             .replaceAll("'middy-params-secrets'", "'../../src/index.ts'")}\nexport {}\n`
