@@ -340,11 +340,14 @@ describe('transports', () => {
         fetchData: { db: 'db' },
         disablePrefetch: true,
       })
-      // 100 ms left: the budget is 80 ms (a fifth kept for the handler), so the window is cut to
-      // it: each retry waits 20 ms, so at most 5 requests fit.
-      await expect(invoke(100)).rejects.toMatchObject({ code: 'ExtensionNotReady' })
+      // 400 ms left: the budget is 320 ms (a fifth kept for the handler), so the 500 ms window is
+      // cut to it: each retry waits 20 ms, so at most 17 requests fit. On a loaded machine one slow
+      // request can meet the budget itself (Timeout): either way the wait ends within it.
+      await expect(invoke(400)).rejects.toMatchObject({
+        code: expect.stringMatching(/^(ExtensionNotReady|Timeout)$/),
+      })
       expect(world.emu.requests.length).toBeGreaterThanOrEqual(1)
-      expect(world.emu.requests.length).toBeLessThanOrEqual(5)
+      expect(world.emu.requests.length).toBeLessThanOrEqual(17)
     })
   })
 
