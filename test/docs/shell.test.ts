@@ -109,18 +109,18 @@ describe('shell blocks of the documentation', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       let out = ''
-      child.stdout!.on('data', (chunk) => {
-        out += chunk
-      })
-      child.stderr!.on('data', (chunk) => {
-        out += chunk
-      })
       const exited = new Promise<number | null>((resolve) => child!.on('exit', resolve))
-      const deadline = Date.now() + 10_000
-      while (!/listening on http:\/\/127\.0\.0\.1:\d+ \(layer\)/.test(out) && Date.now() < deadline) {
-        if (child.exitCode !== null) break
-        await new Promise((resolve) => setTimeout(resolve, 20))
-      }
+      // Wait for what is asserted: the listening line (or the exit that says it never came).
+      const listening = /listening on http:\/\/127\.0\.0\.1:\d+ \(layer\)/
+      await new Promise<void>((resolve) => {
+        const take = (chunk: Buffer) => {
+          out += chunk
+          if (listening.test(out)) resolve()
+        }
+        child!.stdout!.on('data', take)
+        child!.stderr!.on('data', take)
+        void exited.then(() => resolve())
+      })
       expect(out).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(layer\)/)
       const port = Number(/127\.0\.0\.1:(\d+)/.exec(out)![1])
       const answer = await fetch(`http://127.0.0.1:${port}/secretsmanager/get?secretId=prod%2Fdb`, {

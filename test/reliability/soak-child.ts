@@ -33,12 +33,11 @@ const report = await runSoak({
     heapEnd = heap()
   },
 })
-// Sockets and servers finish closing over the next turns of the loop: wait (2 s at most) until only
-// stdio's pipes are left, and print what is left then.
+// Sockets and servers finish closing over the next turns of the loop, and nothing signals it: check
+// at each turn (a bounded number of them) until only stdio's pipes are left; print what is left then.
 const leftOpen = () =>
   process.getActiveResourcesInfo().filter((type) => type !== 'PipeWrap' && type !== 'TTYWrap')
-const settleBy = Date.now() + 2000
-while (leftOpen().length > 0 && Date.now() < settleBy) await new Promise((resolve) => setTimeout(resolve, 5))
+for (let turn = 0; turn < 10_000 && leftOpen().length > 0; turn++) await new Promise(setImmediate)
 process.stdout.write(
   `${JSON.stringify({
     report,
