@@ -8,7 +8,7 @@
 export type { ErrorSource, ParamsSecretsErrorCode, ParamsSecretsErrorInit } from './errors.ts'
 export { ParamsSecretsError } from './errors.ts'
 export { RESOLUTION_CHANNEL } from './events.ts'
-export { parameter, parametersByPath, secret, secretsManagerParam } from './keys.ts'
+export { parameter, parametersByPath, secret, secretsManagerParam } from './key-helpers.ts'
 export { paramsSecrets as default, paramsSecrets, paramsSecretsValidateOptions } from './middleware.ts'
 export type {
   Context,

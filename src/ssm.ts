@@ -8,12 +8,12 @@
  */
 import { invalidOptions } from './errors.ts'
 import { paramsSecrets, paramsSecretsValidateOptions } from './middleware.ts'
-import { isPlainObject } from './options.ts'
+import { isPlainObject } from './option-checks.ts'
 import type { KeySpec, ParamsSecretsMiddleware, ParamsSecretsOptions, Typed } from './types.ts'
 import { asMiddyTypeError } from './validate-options.ts'
 
 export { ParamsSecretsError } from './errors.ts'
-export { parameter, parametersByPath, secret } from './keys.ts'
+export { parameter, parametersByPath, secret } from './key-helpers.ts'
 export type { Context, Internal, KeySpec, ParamsSecretsMiddleware, ResolutionEvent } from './types.ts'
 
 const PACKAGE = '@middy/ssm'

@@ -1,13 +1,7 @@
 import { sanitizeKey as middySanitizeKey } from '@middy/util'
 import { ParamsSecretsError } from '../../src/errors.ts'
-import {
-  type KeyDef,
-  normalizeKeys,
-  parameter,
-  sanitizeKey,
-  secret,
-  secretsManagerParam,
-} from '../../src/keys.ts'
+import { parameter, secret, secretsManagerParam } from '../../src/key-helpers.ts'
+import { type KeyDef, normalizeKeys, sanitizeKey } from '../../src/keys.ts'
 
 const defaults = { cacheExpiry: 60_000, setToContext: false, fetchRotationDate: false }
 const keys = (fetchData: unknown, extra: Record<string, unknown> = {}): KeyDef[] =>
