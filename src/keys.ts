@@ -4,17 +4,7 @@
 import { invalidOptions } from './errors.ts'
 import type { KeyDef, KeyKind } from './model.ts'
 import { checkAge, isPlainObject } from './option-checks.ts'
-import type {
-  JsonMode,
-  Optional,
-  ParameterOptions,
-  ParameterSpec,
-  PathOptions,
-  PathSpec,
-  SecretId,
-  SecretOptions,
-  SecretSpec,
-} from './types.ts'
+import type { JsonMode } from './types.ts'
 
 export type { KeyDef } from './model.ts'
 

@@ -139,8 +139,10 @@ export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> =
     if (failure !== undefined) throw failure instanceof ParamsSecretsError ? failure.copy() : failure
   }
 
-  const assignInternal = createAssigner(defs.map((def) => def.key))
-  const assignContext = createAssigner(defs.map((def) => def.contextKey))
+  const assignAll = createAssigner(
+    defs.map((def) => def.key),
+    setToContext ? defs.map((def) => def.contextKey) : undefined,
+  )
 
   const before = (request: MiddyRequest): Promise<void> | undefined => {
     if (closed !== undefined) return Promise.reject(closed.copy())
@@ -156,8 +158,7 @@ export const paramsSecrets = <const TOptions extends ParamsSecretsOptions<any> =
       if (!(entry.hasValue && at < entry.expiresAt)) return resolveAllKeys(request, at)
     }
     // The warm path: every value is fresh; copied in place, with no promise and no allocation.
-    assignInternal(request.internal, entries)
-    if (setToContext) assignContext(request.context, entries)
+    assignAll(request.internal, request.context, entries)
     if (events.observed()) for (const def of defs) events.emit(def, 'cache', { durationMs: 0, attempts: 0 })
     return undefined
   }
