@@ -19,21 +19,40 @@ const copyCtsTypes = (name) => ({
   },
 })
 
+// The ESM build loads @middy/util's cache by static named imports (src/middy-cache.esm.ts), which
+// a bundler can tree-shake; the CommonJS build keeps the dynamic import that `require` needs.
+const esmTwins = () => ({
+  name: 'esm-twins',
+  async resolveId(source, importer, options) {
+    if (!source.endsWith('/middy-cache.ts')) return null
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
+    return resolved && { ...resolved, id: resolved.id.replace(/middy-cache\.ts$/, 'middy-cache.esm.ts') }
+  },
+})
+
 export default [
   {
     input: entries,
     external,
+    plugins: [esmTwins(), esbuild({ target: 'node22' })],
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+    },
+  },
+  {
+    input: entries,
+    external,
     plugins: [esbuild({ target: 'node22' })],
-    output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-      {
-        dir: 'dist',
-        format: 'cjs',
-        entryFileNames: '[name].cjs',
-        chunkFileNames: 'chunks/[name]-[hash].cjs',
-        exports: 'named',
-      },
-    ],
+    output: {
+      dir: 'dist',
+      format: 'cjs',
+      entryFileNames: '[name].cjs',
+      chunkFileNames: 'chunks/[name]-[hash].cjs',
+      exports: 'named',
+    },
   },
   {
     input: { 'emulator-cli': 'src/testing/cli.ts' },

@@ -5,16 +5,12 @@
  * share the marker, so one never clears another by registering. Another middy middleware using
  * the same `cacheKey` would read the marker as its own values, or overwrite it: both are refused
  * with an `InvalidOptions` naming the `cacheKey`.
- * `@middy/util` is imported dynamically: majors 6 and 7 both load that way, from ESM and CommonJS.
+ * `@middy/util` is loaded by middy-cache.ts: majors 6 and 7, from ESM and CommonJS.
  */
 import { ParamsSecretsError } from './errors.ts'
+import { loadMiddyCache, type MiddyUtilCache } from './middy-cache.ts'
 
 const kMarker = Symbol.for('middy-params-secrets.cache-marker')
-
-interface MiddyUtilCache {
-  getCache(key: string): { value?: unknown } | undefined
-  processCache(options: { cacheKey: string; cacheExpiry: number }, fetch: () => unknown): unknown
-}
 
 export const sharedCacheKey = (cacheKey: string): ParamsSecretsError =>
   new ParamsSecretsError(
@@ -69,9 +65,9 @@ export const createClearCacheBridge = (cacheKey: string): ClearCacheBridge => {
     }
   }
   let conflict: ParamsSecretsError | undefined
-  const loading = import('@middy/util').then(
+  const loading = loadMiddyCache().then(
     (m) => {
-      util = m as unknown as MiddyUtilCache
+      util = m
       try {
         register()
       } catch (error) {
@@ -79,7 +75,7 @@ export const createClearCacheBridge = (cacheKey: string): ClearCacheBridge => {
       }
       settled = true
     },
-    // Without @middy/util (a peer) there is nothing to clear from outside.
+    // Without @middy/util (a peer; only the CommonJS build can miss it) nothing clears from outside.
     () => {
       settled = true
     },

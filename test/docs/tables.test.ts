@@ -64,18 +64,20 @@ describe('option tables', () => {
     const rows = tables(options).filter((t) => t.length > 0 && Object.keys(t[0]!)[0] === 'option')[1]!
     const documented = names(rows, 'option')
     expect([...documented].sort()).toEqual(
-      [...setLiterals(sources, 'src/options.ts', 'extensionKeys')].sort(),
+      [...setLiterals(sources, 'src/extension-options.ts', 'extensionKeys')].sort(),
     )
     expect([...documented].sort()).toEqual(
       [...propertyNames(sources, 'src/types.ts', 'ExtensionOptions')].sort(),
     )
     const defaultOf = (name: string) => rows.find((r) => r.option === `\`${name}\``)!.default
-    expect(defaultOf('port')).toContain(`\`${numericConstant(sources, 'src/options.ts', 'DEFAULT_PORT')}\``)
+    expect(defaultOf('port')).toContain(
+      `\`${numericConstant(sources, 'src/extension-options.ts', 'DEFAULT_PORT')}\``,
+    )
     expect(defaultOf('timeoutMs')).toBe(
-      `\`${numericConstant(sources, 'src/options.ts', 'DEFAULT_TIMEOUT_MS')}\``,
+      `\`${numericConstant(sources, 'src/extension-options.ts', 'DEFAULT_TIMEOUT_MS')}\``,
     )
     expect(defaultOf('connections')).toBe(
-      `\`${numericConstant(sources, 'src/options.ts', 'DEFAULT_CONNECTIONS')}\``,
+      `\`${numericConstant(sources, 'src/extension-options.ts', 'DEFAULT_CONNECTIONS')}\``,
     )
   })
 
