@@ -49,13 +49,14 @@ export const expiresAtFor = (maxAge: number, startedAt: number): number =>
 
 /**
  * middy 7's `fetchRotationDate`: the value expires at the next rotation or, with a max age, at the
- * last change plus that age, whichever is sooner.
+ * last change plus that age, whichever is sooner. Without a max age (-1) `expiresAtFor` is never,
+ * so the next rotation alone decides.
  */
-export const rotationExpiry = (def: KeyDef, schedule: RotationSchedule, startedAt: number): number => {
-  const next = schedule.nextMs ?? Number.POSITIVE_INFINITY
-  if (def.maxAge < 0) return next
-  return Math.min(expiresAtFor(def.maxAge, schedule.lastChangedMs ?? startedAt), next)
-}
+export const rotationExpiry = (def: KeyDef, schedule: RotationSchedule, startedAt: number): number =>
+  Math.min(
+    expiresAtFor(def.maxAge, schedule.lastChangedMs ?? startedAt),
+    schedule.nextMs ?? Number.POSITIVE_INFINITY,
+  )
 
 /** A throttle from either service (the layer's generic 400 hides one; the SDK then names it). */
 export const isThrottle = (error: unknown): boolean =>

@@ -3,11 +3,10 @@ import { decodeValue, jsonSafeParse } from '../../src/decode.ts'
 import { ParamsSecretsError } from '../../src/errors.ts'
 import { normalizeKeys } from '../../src/keys.ts'
 
-const def = (json: 'auto' | boolean) =>
-  normalizeKeys(
-    { k: { secret: 'id', json } },
-    { cacheExpiry: -1, setToContext: false, fetchRotationDate: false },
-  )[0]!
+const keyDef = (spec: Record<string, unknown>) =>
+  normalizeKeys({ k: spec }, { cacheExpiry: -1, setToContext: false, fetchRotationDate: false })[0]!
+const def = (json: 'auto' | boolean) => keyDef({ secret: 'id', json })
+const pathDef = (json: 'auto' | boolean) => keyDef({ path: '/app/', json })
 
 describe('decode', () => {
   it.each(['{"a":1}', '[1,2]', '"quoted"', '123', 'true', 'null', '', ' {"a":1}', '{not json', 'plain'])(
@@ -87,5 +86,61 @@ describe('decode', () => {
       c: { constructor: { y: 1 } },
       d: { prototype: 1 },
     })
+  })
+
+  it('splits a StringList on commas unless json: false, where it stays the text', () => {
+    const list = { text: 'a,{"b":1},3', parameterType: 'StringList', attempts: 1 }
+    expect(decodeValue(keyDef({ parameter: '/l', json: 'auto' }), list, 'sdk')).toEqual(['a', '{"b":1}', '3'])
+    // json: true splits a StringList too: its text is a list, not one JSON value.
+    expect(decodeValue(keyDef({ parameter: '/l', json: true }), list, 'sdk')).toEqual(['a', '{"b":1}', '3'])
+    expect(decodeValue(keyDef({ parameter: '/l', json: false }), list, 'sdk')).toBe('a,{"b":1},3')
+    // Any other type is decoded by the json mode alone.
+    const text = { text: '[1,2]', parameterType: 'String', attempts: 1 }
+    expect(decodeValue(keyDef({ parameter: '/l', json: 'auto' }), text, 'sdk')).toEqual([1, 2])
+  })
+
+  it("keys a path's parameters by their name less the path, sanitised, each decoded by the json mode", () => {
+    const entries = [
+      { name: '/app/db/url', text: 'postgres://db' },
+      { name: '/app/flags', text: '{"beta":true}', type: 'String' },
+      { name: '/app/hosts', text: 'a,b', type: 'StringList' },
+      // Only the first occurrence of the path goes, as String.replace does in @middy/ssm.
+      { name: '/app/x/app/y', text: '1' },
+    ]
+    expect(decodeValue(pathDef('auto'), { entries, attempts: 1 }, 'sdk')).toEqual({
+      db_url: 'postgres://db',
+      flags: { beta: true },
+      hosts: ['a', 'b'],
+      x_app_y: '1',
+    })
+    expect(decodeValue(pathDef(false), { entries, attempts: 1 }, 'sdk')).toEqual({
+      db_url: 'postgres://db',
+      flags: '{"beta":true}',
+      hosts: 'a,b',
+      x_app_y: '1',
+    })
+    const empty = decodeValue(pathDef('auto'), { entries: [], attempts: 1 }, 'sdk')
+    expect(empty).toEqual({})
+    expect(Object.getPrototypeOf(empty)).toBe(Object.prototype)
+  })
+
+  it("names the path's parameter, never its value, when it is not JSON under json: true", () => {
+    const entries = [
+      { name: '/app/ok', text: '1' },
+      { name: '/app/bad', text: 'hunter2-not-json' },
+    ]
+    let caught: unknown
+    try {
+      decodeValue(pathDef(true), { entries, attempts: 1 }, 'extension')
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(ParamsSecretsError)
+    const error = caught as ParamsSecretsError
+    expect(error).toMatchObject({ code: 'InvalidJson', key: 'k', source: 'extension' })
+    expect(error.message).toBe(
+      'Key "k" (path /app/, parameter /app/bad) is not valid JSON, and json: true requires it',
+    )
+    expect(`${error.message} ${String(error.cause)}`).not.toContain('hunter2')
   })
 })

@@ -1,4 +1,4 @@
-import { invalidOptions, ParamsSecretsError } from '../../src/errors.ts'
+import { closedError, invalidOptions, ParamsSecretsError } from '../../src/errors.ts'
 
 describe('ParamsSecretsError', () => {
   it('carries its fields, a name and the cause', () => {
@@ -79,5 +79,24 @@ describe('invalidOptions', () => {
     const error = invalidOptions(undefined, 'cacheKey', 'must be a string')
     expect(error.key).toBeUndefined()
     expect(error.message).toBe('Invalid option "cacheKey": must be a string')
+  })
+})
+
+describe('closedError', () => {
+  // Without a key it is the middleware's own failure (an invocation after close()); with one, the
+  // key whose resolution close() cut: the message says which, and how to get values again.
+  it('says the middleware was closed and that a new one resolves values again', () => {
+    const error = closedError()
+    expect(error).toBeInstanceOf(ParamsSecretsError)
+    expect(error).toMatchObject({ code: 'Closed', source: 'extension', key: undefined })
+    expect(error.message).toBe(
+      'The middleware was closed (close() was called): create a new one to resolve values again',
+    )
+  })
+
+  it('names the key whose resolution close() cut', () => {
+    const error = closedError('db')
+    expect(error).toMatchObject({ code: 'Closed', source: 'extension', key: 'db' })
+    expect(error.message).toBe('Key "db" was not resolved: the middleware was closed (close() was called)')
   })
 })
