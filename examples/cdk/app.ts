@@ -1,5 +1,5 @@
 /** The CDK app: `npx cdk deploy --app "node examples/cdk/app.ts"` (Node.js 24 strips the types). */
-import { App } from 'aws-cdk-lib'
+import { App } from 'aws-cdk-lib/core'
 import { ParamsSecretsStack } from './stack.ts'
 
 const app = new App()
