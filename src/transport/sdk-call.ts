@@ -1,11 +1,49 @@
 /**
  * One SDK call within a key's budget: its deadline (at most `timeoutMs` a call), its flight's
  * signal, and the transport's close. An abort becomes the budget's `Timeout` or the close's `Closed`.
+ * A clock-skew signature error is sent once more, as middy does.
  */
 import type { KeyDef } from '../model.ts'
-import { type SdkClient, send } from './sdk-clients.ts'
-import { abortedError, type SdkOperation, sdkError } from './sdk-errors.ts'
+import type { SdkClient } from './sdk-clients.ts'
+import { abortedError, type SdkOperation, sdkError, typeCode } from './sdk-errors.ts'
 import type { FetchContext, Upstream } from './types.ts'
+
+const isInvalidSignature = (error: any): boolean =>
+  error?.name === 'InvalidSignatureException' || typeCode(error?.__type) === 'InvalidSignatureException'
+
+const attemptsOf = (result: any): number => result?.$metadata?.attempts ?? 1
+
+/**
+ * Sends a command, once more after `InvalidSignatureException` (clock skew after a thaw), as middy
+ * does. `attempts` counts HTTP requests, the SDK's own retries included (also on the error, as
+ * `$attempts`). `abortSignal` ends the call at the key's budget.
+ */
+export const send = async (
+  client: SdkClient,
+  command: unknown,
+  abortSignal?: AbortSignal,
+): Promise<{ output: any; attempts: number }> => {
+  const options = abortSignal === undefined ? undefined : { abortSignal }
+  let earlier = 0
+  try {
+    const output = await client.send(command, options)
+    return { output, attempts: attemptsOf(output) }
+  } catch (error) {
+    earlier = attemptsOf(error)
+    if (!isInvalidSignature(error) || abortSignal?.aborted) throw withAttempts(error, earlier)
+  }
+  try {
+    const output = await client.send(command, options)
+    return { output, attempts: earlier + attemptsOf(output) }
+  } catch (error) {
+    throw withAttempts(error, earlier + attemptsOf(error))
+  }
+}
+
+const withAttempts = (error: unknown, attempts: number): unknown => {
+  if (typeof error === 'object' && error !== null) (error as { $attempts?: number }).$attempts = attempts
+  return error
+}
 
 /** One call's abort signal: the key's budget (its deadline, at most `timeoutMs`), its flight, the transport's close. */
 export interface CallBudget {

@@ -8,7 +8,7 @@ import type * as SsmSdk from '@aws-sdk/client-ssm'
 import { ParamsSecretsError } from '../errors.ts'
 import type { KeyDef } from '../model.ts'
 import type { ParamsSecretsOptions } from '../types.ts'
-import { awsErrorCode, typeCode } from './sdk-errors.ts'
+import { awsErrorCode } from './sdk-errors.ts'
 import type { FetchContext } from './types.ts'
 
 /** Loads a package by name, as `import()` does. */
@@ -117,43 +117,6 @@ const assumedCredentials = async (
     )
   }
   return { credentials: await readInternal(ctx.request.internal, path) }
-}
-
-const isInvalidSignature = (error: any): boolean =>
-  error?.name === 'InvalidSignatureException' || typeCode(error?.__type) === 'InvalidSignatureException'
-
-const attemptsOf = (result: any): number => result?.$metadata?.attempts ?? 1
-
-/**
- * Sends a command, once more after `InvalidSignatureException` (clock skew after a thaw), as middy
- * does. `attempts` counts HTTP requests, the SDK's own retries included (also on the error, as
- * `$attempts`). `abortSignal` ends the call at the key's budget.
- */
-export const send = async (
-  client: SdkClient,
-  command: unknown,
-  abortSignal?: AbortSignal,
-): Promise<{ output: any; attempts: number }> => {
-  const options = abortSignal === undefined ? undefined : { abortSignal }
-  let earlier = 0
-  try {
-    const output = await client.send(command, options)
-    return { output, attempts: attemptsOf(output) }
-  } catch (error) {
-    earlier = attemptsOf(error)
-    if (!isInvalidSignature(error) || abortSignal?.aborted) throw withAttempts(error, earlier)
-  }
-  try {
-    const output = await client.send(command, options)
-    return { output, attempts: earlier + attemptsOf(output) }
-  } catch (error) {
-    throw withAttempts(error, earlier + attemptsOf(error))
-  }
-}
-
-const withAttempts = (error: unknown, attempts: number): unknown => {
-  if (typeof error === 'object' && error !== null) (error as { $attempts?: number }).$attempts = attempts
-  return error
 }
 
 /** A construction failure that is not already ours (say, the assumed-role credentials rejected). */

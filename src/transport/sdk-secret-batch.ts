@@ -10,8 +10,8 @@
  */
 import type * as SecretsManagerSdk from '@aws-sdk/client-secrets-manager'
 import type { KeyDef } from '../model.ts'
-import { budgetFor, type Waiting, waitInBatch } from './sdk-call.ts'
-import { type SdkService, send } from './sdk-clients.ts'
+import { budgetFor, send, type Waiting, waitInBatch } from './sdk-call.ts'
+import type { SdkService } from './sdk-clients.ts'
 import { abortedError, awsErrorCode, invalidResponse, sdkError } from './sdk-errors.ts'
 import type { FetchContext, Upstream } from './types.ts'
 
