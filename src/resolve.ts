@@ -72,16 +72,11 @@ export const startFetch = (
     ...(force ? { forced: true } : {}),
   })
   const run = async (signal: AbortSignal): Promise<FetchResult> => {
-    const ctx: SelectContext = {
-      force,
-      prefetch: mode.prefetch,
-      signal,
+    const ctx: SelectContext = { force, prefetch: mode.prefetch, signal }
+    if (invocation !== undefined) {
+      ctx.request = invocation.request
       // A background refresh outlives the invocation that started it: its requests' own budgets bound it.
-      ...(invocation !== undefined && !mode.background
-        ? { request: invocation.request, deadline: invocation.deadline }
-        : invocation !== undefined
-          ? { request: invocation.request }
-          : {}),
+      if (!mode.background) ctx.deadline = invocation.deadline
     }
     const served = await r.selector.fetch(def, ctx)
     const value = decodeValue(def, served, served.source)
