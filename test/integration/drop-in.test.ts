@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { clearCache as clearMiddy6Cache } from '../../node_modules/@middy/secrets-manager/node_modules/@middy/util/index.js'
 import paramsSecrets from '../../src/index.ts'
 import { type ExtensionEmulator, startExtensionEmulator } from '../../src/testing/index.ts'
-import { lambdaContext } from '../helpers/lambda.ts'
+import { eventually, lambdaContext } from '../helpers/lambda.ts'
 
 const TOKEN = 'drop-in-token'
 const STORE: Record<string, string> = {
@@ -134,7 +134,8 @@ describe('drop-in for @middy/secrets-manager', () => {
       const handler = middy(async () => undefined).use(
         side.factory({ fetchData: { a: 'object', b: 'plain' } }) as any,
       )
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      // the module-load prefetch has no promise to await: wait until both keys were fetched
+      await eventually(() => side.calls() >= 2)
       const afterPrefetch = side.calls()
       await handler({}, lambdaContext())
       await handler({}, lambdaContext())

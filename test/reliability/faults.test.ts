@@ -11,6 +11,7 @@
  * on it (see the failing test at the end for a frozen clock).
  */
 import diagnosticsChannel from 'node:diagnostics_channel'
+import type { Socket } from 'node:net'
 import { ParamsSecretsError, secret } from '../../src/index.ts'
 import type { Fault } from '../../src/testing/index.ts'
 import { clientPin, MAX_BODY_BYTES } from '../../src/transport/connection.ts'
@@ -18,7 +19,13 @@ import { REPROBE_MS } from '../../src/transport/select.ts'
 import { eventually, manualClock } from '../helpers/lambda.ts'
 import { startWorld, TOKEN, type World } from '../helpers/world.ts'
 
+/** The latency row's extension.timeoutMs: its fault answers TIMEOUT_MS + 50 ms late. */
 const TIMEOUT_MS = 250
+/**
+ * Every other row's: a healthy answer over loopback on a loaded machine (2 cores, several jest
+ * workers) can take longer than 250 ms, which turned a 429 or a not-ready row into a Timeout.
+ */
+const HEALTHY_TIMEOUT_MS = 2000
 const MAX_AGE = 10_000
 const WINDOW = 60_000
 /** the transport's bound: one request and two retries */
@@ -45,12 +52,40 @@ diagnosticsChannel.subscribe('undici:client:connected', () => {
   undiciConnects++
 })
 
+// Every client socket the process opens (node:http and undici both connect through `net`), with
+// the port it connected to, until it closes: the layer's absence is "between invocations" once
+// the client has seen its keep-alive connections to the layer close.
+const openSockets = new Map<Socket, number | undefined>()
+diagnosticsChannel.subscribe('net.client.socket', (message) => {
+  const { socket } = message as { socket: Socket }
+  openSockets.set(socket, undefined)
+  socket.once('connect', () => openSockets.set(socket, socket.remotePort))
+  socket.once('close', () => openSockets.delete(socket))
+})
+const socketsTo = (port: number) => [...openSockets.values()].filter((p) => p === port).length
+
+/**
+ * Called with each line the layer logs, as it answers: a test reacts to an answer at once, with
+ * no timer between the answer and the next request. Reset after each test.
+ */
+let onLayerLog: (line: string) => void = () => undefined
+/** Makes the layer ready as soon as it has answered one "not ready" (after one retry step). */
+const readyAfterOneNotReady = (world: World) => {
+  onLayerLog = (line) => {
+    if (!/ 400 /.test(line)) return
+    onLayerLog = () => undefined
+    world.emu.ready()
+  }
+}
+
 /** Both clients of the connection: node:http (an instance's first requests) and undici's pool. */
 const CLIENTS = ['node:http', 'undici'] as const
 
 interface Row {
   name: string
   trigger: Trigger
+  /** extension.timeoutMs, when it is the fault's subject (default HEALTHY_TIMEOUT_MS) */
+  timeoutMs?: number
   /** the error under transport 'extension' (and 'auto', unless `auto: 'sdk'`) */
   code: string
   status?: number
@@ -65,7 +100,9 @@ interface Row {
 const ROWS: Row[] = [
   {
     name: 'latency past extension.timeoutMs',
-    trigger: { fault: { delayMs: TIMEOUT_MS * 2 } },
+    // Timers of one process fire in the order they are due: the client's deadline always comes first.
+    trigger: { fault: { delayMs: TIMEOUT_MS + 50 } },
+    timeoutMs: TIMEOUT_MS,
     code: 'Timeout',
     attempts: 1,
     requests: 1,
@@ -224,8 +261,8 @@ const applyTrigger = async (world: World, trigger: Trigger): Promise<() => Promi
     return async () => world.emu.allowAccess('secret', 's')
   }
   await world.emu.pause()
-  // between invocations: the client has seen its idle keep-alive connection close
-  await new Promise((resolve) => setTimeout(resolve, 20))
+  // between invocations: the client has seen its idle keep-alive connections close
+  await eventually(() => socketsTo(world.emu.port) === 0)
   return () => world.emu.resume()
 }
 
@@ -265,15 +302,24 @@ describe('fault matrix', () => {
   afterEach(async () => {
     delete process.env.AWS_TOKEN
     clientPin.client = undefined
+    onLayerLog = () => undefined
     await world.close()
   })
 
-  const setup = async (transport: 'extension' | 'auto', policy: PolicyName) => {
-    world = await startWorld({ secrets: { s: 'v1' }, ttlSeconds: { secrets: 0 } })
+  const setup = async (
+    transport: 'extension' | 'auto',
+    policy: PolicyName,
+    timeoutMs = HEALTHY_TIMEOUT_MS,
+  ) => {
+    world = await startWorld({
+      secrets: { s: 'v1' },
+      ttlSeconds: { secrets: 0 },
+      log: (line) => onLayerLog(line),
+    })
     const clock = jumpingClock()
     const mw = world.middleware({
       transport,
-      extension: { timeoutMs: TIMEOUT_MS, token: undefined },
+      extension: { timeoutMs, token: undefined },
       fetchData: { s: secret('s', POLICIES[policy]) },
       setToContext: true,
       disablePrefetch: true,
@@ -299,7 +345,7 @@ describe('fault matrix', () => {
 
   it.each(cases)('$row.name | $transport | $policy | $client', async ({ row, transport, policy, client }) => {
     clientPin.client = client
-    const { invoke, events, clock } = await setup(transport, policy)
+    const { invoke, events, clock } = await setup(transport, policy, row.timeoutMs)
     const stop = await applyTrigger(world, row.trigger)
     world.emu.resetLog()
     events.length = 0
@@ -385,15 +431,16 @@ describe('fault matrix', () => {
   })
 
   describe('not-ready window', () => {
-    it("under 'extension' gives up within the window: a few hundred ms, not more", async () => {
+    // Its length is a timing (the benchmark's business, not an assertion here): what is counted is
+    // that it retried, and at most once a step of the window.
+    it("under 'extension' gives up within the window: retried, at most once a step", async () => {
       const { invoke, clock } = await setup('extension', 'none')
       world.emu.setNotReady()
+      world.emu.resetLog()
       clock.jump(MAX_AGE)
-      const started = performance.now()
       await expect(invoke()).rejects.toMatchObject({ code: 'ExtensionNotReady', status: 400 })
-      const elapsed = performance.now() - started
-      expect(elapsed).toBeGreaterThanOrEqual(400)
-      expect(elapsed).toBeLessThan(1500)
+      expect(world.emu.requests.length).toBeGreaterThanOrEqual(2)
+      expect(world.emu.requests.length).toBeLessThanOrEqual(NOT_READY_MAX_REQUESTS)
     })
 
     it('ends as soon as the layer is ready: the value from the layer, not the SDK', async () => {
@@ -401,7 +448,7 @@ describe('fault matrix', () => {
       world.emu.setNotReady()
       world.emu.resetLog()
       const sdkBefore = world.aws.calls.length
-      setTimeout(() => world.emu.ready(), 60)
+      readyAfterOneNotReady(world)
       clock.jump(MAX_AGE)
       expect((await invoke()).s).toBe('v2')
       expect(events.at(-1)).toMatchObject({ source: 'extension' })
@@ -420,7 +467,7 @@ describe('fault matrix', () => {
       const clock = manualClock(10_000_000)
       const { invoke } = world.middleware({
         transport: 'extension',
-        extension: { timeoutMs: TIMEOUT_MS },
+        extension: { timeoutMs: HEALTHY_TIMEOUT_MS },
         fetchData: { s: 's' },
         disablePrefetch: true,
         now: clock,
@@ -461,7 +508,7 @@ describe('fault matrix', () => {
       const { invoke, events, clock } = await setup('extension', 'none')
       world.emu.setNotReady()
       world.emu.resetLog()
-      setTimeout(() => world.emu.ready(), 60)
+      readyAfterOneNotReady(world)
       clock.jump(MAX_AGE)
       expect((await invoke()).s).toBe('v2')
       expect(world.emu.requests.length).toBeGreaterThan(1)

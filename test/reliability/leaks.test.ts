@@ -20,7 +20,7 @@ import paramsSecrets, {
 } from '../../src/index.ts'
 import { type ExtensionEmulator, startExtensionEmulator } from '../../src/testing/index.ts'
 import { type AwsJsonServer, startAwsJsonServer } from '../helpers/aws-json-server.ts'
-import { lambdaContext, manualClock } from '../helpers/lambda.ts'
+import { eventually, lambdaContext, manualClock } from '../helpers/lambda.ts'
 
 const RUN = randomBytes(6).toString('hex')
 const MARK = `S3CR3T-VALUE-${RUN}`
@@ -33,6 +33,8 @@ const VALUES = {
 }
 const PROBE = `capture-probe-${randomBytes(4).toString('hex')}`
 const TOKEN = `T0K3N-${randomBytes(6).toString('hex')}`
+/** extension.timeoutMs of the timeout case (its fault answers 50 ms later); every other case has 2 s. */
+const TIMEOUT_MS = 300
 const NEEDLES: Record<string, string> = {
   'the value marker': MARK,
   'the run id of the values': RUN,
@@ -164,7 +166,9 @@ describe('leaks', () => {
       ssmAwsClientOptions: sdkOptions(),
       onEvent: (e) => events.push(e),
       ...rest,
-      extension: { port, token: TOKEN, timeoutMs: 300, ...rest.extension },
+      // Generous: on a loaded machine a healthy answer took over 300 ms (a Timeout instead of the
+      // fault's own error); the timeout case sets its own.
+      extension: { port, token: TOKEN, timeoutMs: 2000, ...rest.extension },
     })
     closers.push(() => mw.close())
     const handler = middy(async () => 'handler ran').use(mw)
@@ -246,13 +250,15 @@ describe('leaks', () => {
           { status: 200, body: `{"Secret":"${VALUES.plain}"}` },
           'InvalidResponse',
         ],
-        ['a timeout', { delayMs: 600 }, 'Timeout'],
+        // timers of one process fire in the order they are due: the client's deadline comes first
+        ['a timeout', { delayMs: TIMEOUT_MS + 50 }, 'Timeout'],
         ['a reset', { drop: 'before-response' }, 'ExtensionUnavailable'],
       ]
       for (const [path, fault, code] of cases) {
         emu.clearFaults()
         emu.inject({ kind: 'secret', id: 'plain', ...fault })
-        await expectFailure(`layer: ${path}`, { fetchData: { plain: 'plain' } }, code)
+        const extension = 'delayMs' in fault ? { timeoutMs: TIMEOUT_MS } : {}
+        await expectFailure(`layer: ${path}`, { fetchData: { plain: 'plain' }, extension }, code)
       }
       emu.clearFaults()
       emu.inject({ kind: 'parameter', malformed: 'truncated' })
@@ -413,7 +419,10 @@ describe('leaks', () => {
       clock.advance(20)
       const before = events.length
       expect(await handler({}, lambdaContext())).toBe('handler ran')
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      // plain's refresh runs in the background: its event is the end of the cycle
+      await eventually(() =>
+        events.slice(before).some((e) => e.background === true && e.errorCode === 'InvalidResponse'),
+      )
       emu.clearFaults()
       const cycle = events.slice(before)
       expect(

@@ -32,13 +32,19 @@ const lifecycle = async () => {
     ttlSeconds: { secrets: 0, parameters: 0 },
   })
   const aws = await startAwsJsonServer({ secrets, parameters })
-  const sdk = {
-    endpoint: aws.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKID', secretAccessKey: 'SECRET' },
-    maxAttempts: 1,
-  }
+  // Credentials from the environment, as in Lambda: credentials in the client options would send
+  // every key to the SDK (the layer reads with the function's own role), and the layer's paths
+  // (retry, timeout, the generic 400) would not run at all.
+  process.env.AWS_REGION = 'us-east-1'
+  process.env.AWS_ACCESS_KEY_ID = 'AKID'
+  process.env.AWS_SECRET_ACCESS_KEY = 'SECRET'
+  const sdk = { endpoint: aws.endpoint, region: 'us-east-1', maxAttempts: 1 }
   let t = 1_000_000
+  // a's background refresh ends with an event (it times out): the run waits for it, not a timer.
+  let refreshOfA: (code: string | undefined) => void = () => undefined
+  const refreshedA = new Promise<string | undefined>((resolve) => {
+    refreshOfA = resolve
+  })
   const mw = paramsSecrets({
     transport: 'auto',
     extension: { port: emu.port, token: 't', timeoutMs: 300 },
@@ -51,6 +57,10 @@ const lifecycle = async () => {
     },
     setToContext: true,
     now: () => t,
+    onEvent: (event) => {
+      if (event.key === 'a' && event.background === true && event.source !== 'stale')
+        refreshOfA(event.errorCode)
+    },
   })
   const handler = middy(async (_event: unknown, context: any) => [context.a, context.b, context.p]).use(mw)
   const outcomes: unknown[] = []
@@ -70,7 +80,7 @@ const lifecycle = async () => {
   emu.clearFaults()
   emu.denyAccess('parameter', '/p') // the layer's generic 400: the SDK answers
   await invoke()
-  await new Promise((resolve) => setTimeout(resolve, 350))
+  const refreshA = await refreshedA
   const afterRun = listenerCounts()
 
   await mw.close()
@@ -78,12 +88,16 @@ const lifecycle = async () => {
   await emu.close()
   await aws.close()
   const afterClose = listenerCounts()
-  // sockets and servers finish closing over the next turns of the loop
-  await new Promise((resolve) => setTimeout(resolve, 30))
+  // Sockets and servers finish closing over the next turns of the loop, and nothing signals it: check
+  // at each turn (a bounded number of them) until only stdio's pipes are left; print what is left then.
+  const leftOpen = () =>
+    process.getActiveResourcesInfo().filter((type) => type !== 'PipeWrap' && type !== 'TTYWrap')
+  for (let turn = 0; turn < 10_000 && leftOpen().length > 0; turn++) await new Promise(setImmediate)
   print({
     outcomes,
+    refreshA,
     listeners: { beforeImport, afterImport, afterRun, afterClose },
-    resources: process.getActiveResourcesInfo().filter((type) => type !== 'PipeWrap' && type !== 'TTYWrap'),
+    resources: leftOpen(),
   })
 }
 

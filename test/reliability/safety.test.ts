@@ -208,6 +208,8 @@ describe('process safety', () => {
     })
     const report = JSON.parse(child.stdout.trim().split('\n').at(-1)!)
     expect(report.outcomes).toEqual(Array(3).fill(['value-a', 'value-b', 'value-p']))
+    // the run covered the background refresh that times out
+    expect(report.refreshA).toBe('Timeout')
     const { beforeImport, afterImport, afterRun, afterClose } = report.listeners
     expect(afterImport).toEqual(beforeImport)
     expect(afterRun).toEqual(beforeImport)
@@ -262,14 +264,18 @@ describe('process safety', () => {
     // null result before the handler ran. Only work nobody waits for (a background refresh) may be
     // unref'd. These tests keep it so.
     let emu: Awaited<ReturnType<typeof startExtensionEmulator>>
+    /** Called with each line the layer logs, as it answers. */
+    let onLayerLog: (line: string) => void = () => undefined
     beforeEach(async () => {
       emu = await startExtensionEmulator({
         token: TOKEN,
         secrets: { a: 'value-a' },
         ttlSeconds: { secrets: 0 },
+        log: (line) => onLayerLog(line),
       })
     })
     afterEach(async () => {
+      onLayerLog = () => undefined
       await emu.close()
     })
 
@@ -292,14 +298,16 @@ describe('process safety', () => {
 
     it('the not-ready window of the first invocation: the value once ready, not an emptied loop', async () => {
       emu.setNotReady()
-      // Ready once the child has asked twice: it has awaited one not-ready step (the timer whose
-      // unref would empty the loop) and lived on.
-      const poll = setInterval(() => {
-        if (emu.requests.length < 2) return
-        clearInterval(poll)
+      // Ready as the layer answers the first "not ready": the child then awaits one not-ready step
+      // (the timer whose unref would empty the loop) and must live on to ask again. Readied by the
+      // answer itself, not by polling: on a loaded machine a poll of this process came after the
+      // child's 500 ms window had ended (ExtensionNotReady instead of the value).
+      onLayerLog = (line) => {
+        if (!/ 400 /.test(line)) return
+        onLayerLog = () => undefined
         emu.ready()
-      }, 5)
-      const child = await runAwaited().finally(() => clearInterval(poll))
+      }
+      const child = await runAwaited()
       expect(child.timedOut).toBe(false)
       expect(JSON.parse(child.stdout.trim())).toEqual({ outcome: 'value', value: 'value-a' })
       expect(emu.requests.length).toBeGreaterThan(1)

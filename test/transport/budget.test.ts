@@ -6,6 +6,7 @@
 import { once } from 'node:events'
 import type { Socket } from 'node:net'
 import { ParamsSecretsError } from '../../src/errors.ts'
+import { eventually } from '../helpers/lambda.ts'
 import { ok } from '../helpers/raw-server.ts'
 import { PATHS, type Rig, SECRET_BODY, startRig } from './harness.ts'
 
@@ -26,8 +27,12 @@ describe.each(PATHS)('time budget (%s)', (path) => {
 
   it('cuts the request timer to the deadline: Timeout, one request', async () => {
     rig = await startRig(path, never, { timeoutMs: LONG_MS })
-    const error = await rig.failure(undefined, { deadline: performance.now() + 50 })
+    // Room for the request to reach the server first: with 50 ms, on a loaded machine the deadline
+    // came before the server had read it (0 requests). The request is written before the deadline,
+    // and read by the server in a later turn: wait for it, then count.
+    const error = await rig.failure(undefined, { deadline: performance.now() + 250 })
     expect(error).toMatchObject({ code: 'Timeout', attempts: 1 })
+    await eventually(() => rig.requests() > 0).catch(() => undefined)
     expect(rig.requests()).toBe(1)
   })
 
