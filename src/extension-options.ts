@@ -29,6 +29,7 @@ const extensionKeys = new Set(['port', 'token', 'timeoutMs', 'refreshNow', 'conn
 
 const checkPort = (option: string, value: unknown): number => {
   const port = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : value
+  // Stryker disable next-line ConditionalExpression: equivalent: Number.isInteger is false for a non-number (typeof narrows the type)
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
     // The host is always 127.0.0.1: a port is the only thing a user may choose.
     throw invalidOptions(

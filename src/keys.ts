@@ -139,6 +139,7 @@ export const normalizeKeys = (fetchData: unknown, defaults: KeyDefaults): KeyDef
     throw invalidOptions(undefined, 'fetchRotationDate', 'must be true, false or { [key]: true }')
   }
   const entries = Object.entries(fetchData ?? {})
+  // Stryker disable next-line ConditionalExpression: equivalent: rotation is a boolean otherwise, and Object.entries(boolean) is empty
   if (isPlainObject(rotation)) {
     for (const [key, on] of Object.entries(rotation)) {
       if (typeof on !== 'boolean' || fetchData === undefined || !Object.hasOwn(fetchData, key)) {

@@ -14,6 +14,7 @@ export const checkAge = (
   value: unknown,
   allowMinusOne = true,
 ): number => {
+  // Stryker disable next-line ConditionalExpression: equivalent: Number.isInteger is false for a non-number (typeof narrows the type)
   if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowMinusOne ? -1 : 0)) {
     throw invalidOptions(
       key,

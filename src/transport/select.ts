@@ -46,6 +46,7 @@ export interface SelectorTransports {
 const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
   new Promise((resolve) => {
     const timer = setTimeout(done, ms)
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent: done() removes the listener itself, and a signal aborts once
     signal?.addEventListener('abort', done, { once: true })
     function done() {
       clearTimeout(timer)
@@ -157,6 +158,7 @@ export const createSelector = (
         { code: 'MissingToken', source: 'extension', key: def.key },
       )
     }
+    // Stryker disable next-line ConditionalExpression: equivalent: only 'auto' records an absence (see the catch below)
     if (mode === 'auto' && (options.now() < absentUntil || (ctx.prefetch && absentDuringInit))) {
       return viaSdk(def, ctx, `nothing answered on ${where()} (no layer or agent is running)`)
     }

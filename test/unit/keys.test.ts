@@ -159,7 +159,9 @@ describe('normalizeKeys', () => {
     it('refuses two keys that sanitize to one context name, naming both', () => {
       const error = refusal(() => keys({ 'a-b': 's', 'a.b': 't' }, { setToContext: true }))
       expect(error.key).toBe('a.b')
-      expect(error.message).toContain('and key "a-b" both become context.a_b; rename one')
+      expect(error.message).toBe(
+        'Invalid option "setToContext" of key "a.b": and key "a-b" both become context.a_b; rename one',
+      )
     })
 
     it('allows any names without setToContext', () => {
@@ -234,5 +236,137 @@ describe('secret() and parameter()', () => {
     // the id wins over a stray field of the same name in the options
     expect(secret('s', { secret: 'other' } as any)).toEqual({ secret: 's' })
     expect(parameter('/p', { parameter: 'other' } as any)).toEqual({ parameter: '/p' })
+  })
+})
+
+describe('normalizeKeys: what each refusal says', () => {
+  const says = (spec: unknown, extra: Record<string, unknown> = {}) => refusal(() => one(spec, extra)).message
+
+  it.each<[unknown, string]>([
+    [
+      null,
+      'Invalid option "fetchData.k" of key "k": must be an id string, secret(...), parameter(...), parametersByPath(...) or { secret } / { parameter } / { path }',
+    ],
+    [
+      {},
+      'Invalid option "fetchData.k" of key "k": must have exactly one of "secret" (an id or ARN), "parameter" (a name) and "path" (a path)',
+    ],
+    [
+      { secret: 's', versionId: 'v', versionStage: 'S' },
+      'Invalid option "versionId" of key "k": and versionStage are exclusive: give one',
+    ],
+    [
+      { parameter: '/p', version: 1, label: 'l' },
+      'Invalid option "version" of key "k": and label are exclusive: give one',
+    ],
+    [
+      { parameter: '/p', version: 0 },
+      'Invalid option "version" of key "k": must be a whole number, 1 or more',
+    ],
+    [{ path: '/p/', recursive: 1 }, 'Invalid option "recursive" of key "k": must be a boolean'],
+    [{ secret: 's', optional: 'no' }, 'Invalid option "optional" of key "k": must be a boolean'],
+    [
+      { parameter: '/p', withDecryption: 'no' },
+      'Invalid option "withDecryption" of key "k": must be a boolean',
+    ],
+    [{ secret: 's', json: 'yes' }, `Invalid option "json" of key "k": must be 'auto', true or false`],
+    [
+      { secret: 's', refreshOnError: true },
+      'Invalid option "refreshOnError" of key "k": must be a function (error) => boolean',
+    ],
+    [{ path: 'p/' }, `Invalid option "path" of key "k": must start with '/' (say '/prod/app/')`],
+    [{ secret: '' }, 'Invalid option "secret" of key "k": must be a non-empty string'],
+    [
+      { secret: '\ud800' },
+      'Invalid option "secret" of key "k": must be well-formed Unicode (it holds a lone surrogate)',
+    ],
+    [{ parameter: '/p', json: 1 }, `Invalid option "json" of key "k": must be 'auto', true or false`],
+  ])('refuses %j: %s', (spec, text) => {
+    expect(says(spec)).toBe(text)
+  })
+
+  it("refuses a path under transport 'extension', naming the reason", () => {
+    expect(says({ path: '/p/' }, { transport: 'extension' })).toBe(
+      `Invalid option "path" of key "k": needs the AWS SDK (GetParametersByPath has no extension route), which transport: 'extension' never uses`,
+    )
+    for (const transport of ['auto', 'sdk', undefined]) {
+      expect(one({ path: '/p/' }, { transport }).kind).toBe('path')
+    }
+  })
+
+  it('refuses the empty key and __proto__ naming fetchData', () => {
+    expect(refusal(() => keys({ '': 's' })).message).toBe(
+      'Invalid option "fetchData" of key "": a key must be a non-empty name other than __proto__',
+    )
+  })
+
+  it('names fetchRotationDate in each of its refusals', () => {
+    expect(refusal(() => keys({ a: 's' }, { fetchRotationDate: 1 })).message).toBe(
+      'Invalid option "fetchRotationDate": must be true, false or { [key]: true }',
+    )
+    expect(refusal(() => keys({ a: 's' }, { fetchRotationDate: { b: true } })).message).toBe(
+      'Invalid option "fetchRotationDate" of key "b": must name keys of fetchData, each with true or false',
+    )
+    expect(refusal(() => keys({ p: { parameter: '/p' } }, { fetchRotationDate: { p: true } })).message).toBe(
+      'Invalid option "fetchRotationDate" of key "p": applies to secrets only',
+    )
+  })
+})
+
+describe('normalizeKeys: what each accepted option gives', () => {
+  it("takes json 'auto', true and false as given", () => {
+    for (const json of ['auto', true, false] as const) {
+      expect(one({ secret: 's', json }).json).toBe(json)
+      expect(one({ parameter: '/p', json }).json).toBe(json)
+      expect(one({ path: '/p/', json }).json).toBe(json)
+    }
+  })
+
+  it('takes maxAge from the spec, else the instance default', () => {
+    expect(one('s', { cacheExpiry: 5 }).maxAge).toBe(5)
+    expect(one({ secret: 's', maxAge: 7 }, { cacheExpiry: 5 }).maxAge).toBe(7)
+    expect(refusal(() => one({ secret: 's', maxAge: -2 })).message).toBe(
+      'Invalid option "maxAge" of key "k": must be -1 (never expires), 0 (every invocation) or a whole number of milliseconds',
+    )
+    expect(refusal(() => one({ secret: 's', staleIfError: -1 })).message).toBe(
+      'Invalid option "staleIfError" of key "k": must be a whole number of milliseconds, 0 or more',
+    )
+    expect(one({ secret: 's', staleWhileRevalidate: 0, staleIfError: 0 })).toMatchObject({
+      staleWhileRevalidate: 0,
+      staleIfError: 0,
+    })
+  })
+
+  it('accepts every policy field and optional on each kind', () => {
+    const policy = {
+      maxAge: 1,
+      staleWhileRevalidate: 2,
+      staleIfError: 3,
+      refreshOnError: () => true,
+      optional: true,
+    }
+    for (const spec of [{ secret: 's' }, { parameter: '/p' }, { path: '/p/' }]) {
+      expect(one({ ...spec, ...policy })).toMatchObject({ ...policy, refreshOnError: policy.refreshOnError })
+    }
+    expect(one({ path: '/p/', recursive: true, withDecryption: true })).toMatchObject({
+      recursive: true,
+      withDecryption: true,
+    })
+    expect(one({ parameter: '/p', version: 3 }).version).toBe(3)
+  })
+
+  it('sets fetchRotationDate on secrets only, for true or a map entry of true', () => {
+    expect(one('s', { fetchRotationDate: true }).fetchRotationDate).toBe(true)
+    expect(one({ path: '/p/' }, { fetchRotationDate: true }).fetchRotationDate).toBe(false)
+    expect(one('s', { fetchRotationDate: { k: true } }).fetchRotationDate).toBe(true)
+    expect(one('s', { fetchRotationDate: { k: false } }).fetchRotationDate).toBe(false)
+    expect(one('s', { fetchRotationDate: false }).fetchRotationDate).toBe(false)
+  })
+
+  it('keeps the order of fetchData and sanitizes each context name', () => {
+    expect(keys({ 'b-1': 's', a: { parameter: '/p' } }, { setToContext: true })).toMatchObject([
+      { key: 'b-1', contextKey: 'b_1', kind: 'secret', id: 's' },
+      { key: 'a', contextKey: 'a', kind: 'parameter', id: '/p' },
+    ])
   })
 })

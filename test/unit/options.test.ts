@@ -276,3 +276,103 @@ describe('token', () => {
     expect(o.extension.token()).toBe('restored')
   })
 })
+
+describe('resolveOptions: what reaches the transports', () => {
+  const message = (opts: unknown, env: NodeJS.ProcessEnv = {}) =>
+    rejects(() => resolveOptions(opts, env)).message
+
+  it('gives the SDK at least 3 s a call, or the extension timeout when longer', () => {
+    expect(resolveOptions({ extension: { timeoutMs: 100 } }, {}).sdk.timeoutMs).toBe(3000)
+    expect(resolveOptions({ extension: { timeoutMs: 5000 } }, {}).sdk.timeoutMs).toBe(5000)
+    expect(resolveOptions({}, {}).sdk.timeoutMs).toBe(3000)
+  })
+
+  it('passes awsRequestLimit to the SDK, and names its bounds when refused', () => {
+    expect(resolveOptions({ awsRequestLimit: 1 }, {}).sdk.awsRequestLimit).toBe(1)
+    expect(resolveOptions({ awsRequestLimit: 10 }, {}).sdk.awsRequestLimit).toBe(10)
+    expect(resolveOptions({}, {}).sdk.awsRequestLimit).toBeUndefined()
+    for (const limit of [0, 11, 2.5, '3']) {
+      expect(message({ awsRequestLimit: limit })).toBe(
+        'Invalid option "awsRequestLimit": must be a whole number from 1 to 10 (names per GetParameters)',
+      )
+    }
+  })
+
+  it('names the transports it knows', () => {
+    expect(message({ transport: 'http' })).toBe(
+      `Invalid option "transport": must be 'auto', 'extension' or 'sdk'`,
+    )
+    expect(message({ transport: '' })).toContain('"transport"')
+  })
+
+  it("says why the layer cannot serve a client's keys, per kind", () => {
+    const env = { AWS_REGION: 'us-east-1' }
+    expect(resolveOptions({}, env).sdkOnly).toEqual({})
+    expect(resolveOptions({ awsClientOptions: { region: 'eu-west-1' } }, env).sdkOnly).toEqual({
+      secret: expect.stringContaining("awsClientOptions.region names 'eu-west-1'"),
+    })
+    expect(resolveOptions({ ssmAwsClientOptions: { region: 'eu-west-1' } }, env).sdkOnly).toEqual({
+      parameter: expect.stringContaining("ssmAwsClientOptions.region names 'eu-west-1'"),
+    })
+    expect(resolveOptions({ awsClientAssumeRole: 'r' }, env).sdkOnly).toEqual({
+      secret: expect.stringContaining('awsClientAssumeRole is set'),
+      parameter: expect.stringContaining('awsClientAssumeRole is set'),
+    })
+  })
+
+  it("refuses 'extension' with such options, saying why and what to use", () => {
+    expect(
+      message(
+        { transport: 'extension', ssmAwsClientOptions: { credentials: {} } },
+        { AWS_REGION: 'us-east-1' },
+      ),
+    ).toBe(
+      `Invalid option "transport": 'extension' cannot be used: ssmAwsClientOptions.credentials are set (the layer reads with the function's own role); use 'auto' or 'sdk'`,
+    )
+    expect(resolveOptions({ transport: 'sdk', awsClientAssumeRole: 'r' }, {}).transport).toBe('sdk')
+  })
+
+  it('takes cacheExpiry when cacheKeyExpiry has no entry for the cacheKey, and -1 when neither is set', () => {
+    expect(resolveOptions({ cacheExpiry: 4 }, {}).cacheExpiry).toBe(4)
+    expect(resolveOptions({ cacheKeyExpiry: { other: 2 } }, {}).cacheExpiry).toBe(-1)
+    expect(
+      resolveOptions({ cacheKeyExpiry: { 'middy-params-secrets': 0 }, cacheExpiry: 5 }, {}).cacheExpiry,
+    ).toBe(0)
+    expect(message({ cacheKeyExpiry: { a: 1.5 } })).toBe(
+      'Invalid option "cacheKeyExpiry.a": must be -1 (never expires), 0 (every invocation) or a whole number of milliseconds',
+    )
+  })
+
+  it('names the option of a wrong type with the type it must be', () => {
+    expect(message({ extension: { refreshNow: 1 } })).toBe(
+      'Invalid option "extension.refreshNow": must be a boolean',
+    )
+    expect(message({ extension: { token: '' } })).toBe(
+      'Invalid option "extension.token": must be a non-empty string',
+    )
+    expect(message({ extension: { token: 5 } })).toBe(
+      'Invalid option "extension.token": must be a non-empty string',
+    )
+    expect(message({}, { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '99999' })).toBe(
+      'Invalid option "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT": must be a port number from 1 to 65535 (the extension is always on 127.0.0.1)',
+    )
+  })
+
+  it('takes each extension option at its bounds', () => {
+    const ext = (extension: Record<string, unknown>) => resolveOptions({ extension }, {}).extension
+    expect(ext({ port: 1 }).port).toBe(1)
+    expect(ext({ timeoutMs: 1 }).timeoutMs).toBe(1)
+    expect(ext({ connections: 1 }).connections).toBe(1)
+    expect(ext({ refreshNow: false }).refreshNow).toBe(false)
+    for (const port of [' 80', '+80', '8O', '0x50']) {
+      expect(message({}, { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: port })).toContain(
+        '"PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"',
+      )
+    }
+    expect(resolveOptions({}, { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '00080' }).extension.port).toBe(80)
+    // only a number, or the digits of the variable: not an object that prints as digits
+    for (const port of [[80], { toString: () => '80' }]) {
+      expect(message({ extension: { port } })).toContain('"extension.port"')
+    }
+  })
+})
