@@ -40,7 +40,9 @@ describe.each([
   const handlerFor = (fetchData: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
     const mw = paramsSecrets({
       transport: 'extension',
-      extension: { port: emu.port, token: TOKEN, timeoutMs: 1000 },
+      // The default request timeout: the injected delays (100-300 ms) are answered, never timed out,
+      // and a loaded machine's first answer (node:http's load included) took over 1 s once.
+      extension: { port: emu.port, token: TOKEN, timeoutMs: 3000 },
       fetchData: fetchData as any,
       setToContext: true,
       disablePrefetch: true,
