@@ -8,7 +8,7 @@ const LAYER_TTL_MAX_S = 300
 
 /** The layer's TTL as it reads its variable: whole seconds, clamped to 300; anything else is the default. */
 export const layerTtlMs = (value: string | undefined): number => {
-  // Number() ignores the spaces around the digits, as the test does.
+  // Number() ignores the spaces around the digits, as the trimmed pattern does.
   const seconds = value !== undefined && /^\d{1,6}$/.test(value.trim()) ? Number(value) : LAYER_TTL_DEFAULT_S
   return Math.min(seconds, LAYER_TTL_MAX_S) * 1000
 }
