@@ -123,6 +123,9 @@ export async function startExtensionEmulator(options: EmulatorOptions = {}): Pro
     get port() {
       return server.port
     },
+    get openConnections() {
+      return server.openConnections
+    },
     profile: profile.name,
     token: resolved.token,
     get env() {

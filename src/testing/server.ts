@@ -24,6 +24,8 @@ import type { EmulatorCounters, RequestLogEntry } from './request-log-types.ts'
  */
 export interface EmulatorServer {
   readonly port: number
+  /** Connections open now (accepted and not yet closed). */
+  readonly openConnections: number
   /** Start listening; resolves once bound. */
   listen(): Promise<void>
   /** Start listening now without waiting (the bind completes before any later connect). */
@@ -215,6 +217,9 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
   return {
     get port() {
       return port
+    },
+    get openConnections() {
+      return sockets.size
     },
     listen: () => (closed ? Promise.reject(new Error('the emulator is closed')) : startListening()),
     listenNow() {

@@ -136,6 +136,11 @@ export interface ExtensionEmulator extends StoreWrites {
   /** Live array, one entry appended per request. */
   readonly requests: RequestLogEntry[]
   readonly counters: EmulatorCounters
+  /**
+   * Connections the server holds open now, idle keep-alive ones included: wait on it to know that
+   * a client connected or closed (the agent's `maxConnections` counts them).
+   */
+  readonly openConnections: number
   /** End the not-ready window (the first invocation has begun). */
   ready(): void
   /** Start a not-ready window again. */

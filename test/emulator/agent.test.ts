@@ -2,6 +2,7 @@
  * The agent profile over real HTTP, as the Secrets Manager Agent's source reads.
  */
 import { connect, type Socket } from 'node:net'
+import { eventually } from '../helpers/lambda.ts'
 import {
   closeEmulatorsAfterEach,
   getJson,
@@ -19,7 +20,6 @@ const openIdleSocket = (port: number) =>
     const socket = connect(port, '127.0.0.1', () => resolve(socket))
     socket.on('error', reject)
   })
-const settle = () => new Promise((resolve) => setTimeout(resolve, 30))
 
 describe('agent', () => {
   it('answers a secret without Content-Type, absent fields omitted, CreatedDate as epoch seconds', async () => {
@@ -184,7 +184,7 @@ describe('agent', () => {
     expect((await request(emulator, '/nope', { method: 'POST' })).status).toBe(405)
     expect((await request(emulator, '/nope')).status).toBe(404)
     const idle = await openIdleSocket(emulator.port)
-    await settle()
+    await eventually(() => emulator.openConnections === 1)
     expect(await request(emulator, '/nope', bad)).toMatchObject({
       status: 429,
       body: 'Connection limit exceeded',
@@ -195,11 +195,11 @@ describe('agent', () => {
   it('answers 429 above maxConnections concurrent connections, keeping two more for /ping', async () => {
     const emulator = await start({ profile: 'agent', secrets: { s: 'v' }, maxConnections: 2 })
     const idle = [await openIdleSocket(emulator.port), await openIdleSocket(emulator.port)]
-    await settle()
+    await eventually(() => emulator.openConnections === 2)
     expect((await request(emulator, secretPath('s'))).status).toBe(429)
     expect((await request(emulator, '/ping', { token: null })).status).toBe(200)
     for (const socket of idle) socket.destroy()
-    await settle()
+    await eventually(() => emulator.openConnections === 0)
     expect((await request(emulator, secretPath('s'))).status).toBe(200)
   })
 
